@@ -1,0 +1,108 @@
+package io.usher.core.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Validation and copying helpers shared by the model records. Messages name the field, never its value. */
+public final class Values {
+    /** Longest username, group name or single attribute value Usher accepts. */
+    public static final int MAX_TEXT = 1024;
+
+    private Values() {}
+
+    /** Non-null, non-blank, no control characters, at most {@link #MAX_TEXT} characters. */
+    public static String requireText(String value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank");
+        }
+        checkText(value, field);
+        return value;
+    }
+
+    /** Null or a string without control characters of at most {@link #MAX_TEXT} characters. */
+    public static String optionalText(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        checkText(value, field);
+        return value;
+    }
+
+    private static void checkText(String value, String field) {
+        if (value.length() > MAX_TEXT) {
+            throw new IllegalArgumentException(field + " is longer than " + MAX_TEXT + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                throw new IllegalArgumentException(field + " contains a control character at position " + i);
+            }
+        }
+    }
+
+    /** An unmodifiable copy without nulls, duplicates removed, order kept. */
+    public static List<String> copyList(Collection<String> values, String field) {
+        if (values == null || values.isEmpty()) {
+            return List.of();
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String v : values) {
+            if (v == null) {
+                throw new IllegalArgumentException(field + " contains a null value");
+            }
+            seen.add(v);
+        }
+        return List.copyOf(seen);
+    }
+
+    /** An unmodifiable copy of a set without nulls. */
+    public static Set<String> copySet(Collection<String> values, String field) {
+        if (values == null || values.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String v : values) {
+            if (v == null) {
+                throw new IllegalArgumentException(field + " contains a null value");
+            }
+            out.add(v);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * An unmodifiable, name-sorted copy of multi-valued attributes. Attribute names are kept as given;
+     * empty value lists are dropped so that "absent" and "empty" compare equal.
+     */
+    public static Map<String, List<String>> copyAttributes(Map<String, ? extends Collection<String>> attributes) {
+        if (attributes == null || attributes.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Map.Entry<String, ? extends Collection<String>> e : attributes.entrySet()) {
+            String name = requireText(e.getKey(), "attribute name");
+            List<String> values = copyList(e.getValue(), "attribute '" + name + "'");
+            if (!values.isEmpty()) {
+                out.put(name, values);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** A mutable, insertion-ordered copy, for builders. */
+    static Map<String, List<String>> mutableAttributes(Map<String, List<String>> attributes) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> out.put(k, new ArrayList<>(v)));
+        return out;
+    }
+}

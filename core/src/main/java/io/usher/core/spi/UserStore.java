@@ -1,0 +1,101 @@
+package io.usher.core.spi;
+
+import io.usher.core.model.Group;
+import io.usher.core.model.MemberKind;
+import io.usher.core.model.Origin;
+import io.usher.core.model.User;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The host's user directory, as Usher sees it. The host implements it over its own tables; Usher ships
+ * {@link io.usher.core.store.InMemoryUserStore}. Testkit has a contract test every implementation should
+ * extend.
+ *
+ * <p>Rules an implementation keeps:
+ * <ul>
+ *   <li>Keys are assigned by the store on create and never change; a rename is an update of the username.
+ *   <li>Usernames and group names are unique case-insensitively; a create or update that would break this
+ *       throws {@link ConflictException}.
+ *   <li>Lookups by origin are exact; lookups by username or group name ignore case.
+ *   <li>Memberships change one at a time; deleting a user or group removes its memberships.
+ *   <li>Streams returned by {@code *OwnedBy} must be closed by the caller (use try-with-resources); they may
+ *       be lazy cursors over a database.
+ *   <li>Implementations must be safe for use from several threads.
+ * </ul>
+ */
+public interface UserStore {
+
+    Optional<User> findUser(String key);
+
+    Optional<User> findUserByOrigin(Origin origin);
+
+    /** Case-insensitive. */
+    Optional<User> findUserByUsername(String username);
+
+    /** Every user the source owns. Close the stream. */
+    Stream<User> usersOwnedBy(String sourceId);
+
+    /** Creates the user (its key must be null) and returns it with the assigned key. */
+    User createUser(User user);
+
+    /** Replaces the stored user with the same key (fields, origin, username). Returns the stored value. */
+    User updateUser(User user);
+
+    /** Deletes the user and its memberships. Returns whether it existed. */
+    boolean deleteUser(String key);
+
+    Optional<Group> findGroup(String key);
+
+    Optional<Group> findGroupByOrigin(Origin origin);
+
+    /** Case-insensitive. */
+    Optional<Group> findGroupByName(String name);
+
+    /** Every group the source owns. Close the stream. */
+    Stream<Group> groupsOwnedBy(String sourceId);
+
+    Group createGroup(Group group);
+
+    Group updateGroup(Group group);
+
+    /** Deletes the group, its memberships, and its place as a member of other groups. */
+    boolean deleteGroup(String key);
+
+    /** The keys of the group's direct members of one kind. */
+    Set<String> members(String groupKey, MemberKind kind);
+
+    /** The keys of the groups that directly contain this user or group. */
+    Set<String> groupsOf(MemberKind kind, String memberKey);
+
+    /** Adds one membership; returns false if it was already there. */
+    boolean addMember(String groupKey, MemberKind kind, String memberKey);
+
+    /** Removes one membership; returns false if it was not there. */
+    boolean removeMember(String groupKey, MemberKind kind, String memberKey);
+
+    /** Whether groups may contain groups. When false, the engine flattens nested groups. */
+    default boolean supportsNestedGroups() {
+        return false;
+    }
+
+    /**
+     * Applies a batch of operations, each on its own: one failure does not stop the rest. Stores that can
+     * do better (one transaction per batch, one round trip) override it; the outcome list must match the
+     * operation list index by index.
+     */
+    default List<StoreOperation.Outcome> apply(List<StoreOperation> operations) {
+        List<StoreOperation.Outcome> out = new ArrayList<>(operations.size());
+        for (StoreOperation op : operations) {
+            try {
+                out.add(StoreOperation.Outcome.success(op.applyTo(this)));
+            } catch (RuntimeException e) {
+                out.add(StoreOperation.Outcome.failure(e));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,408 @@
+package io.usher.core.store;
+
+import io.usher.core.UsherException;
+import io.usher.core.model.Group;
+import io.usher.core.model.MemberKind;
+import io.usher.core.model.Origin;
+import io.usher.core.model.User;
+import io.usher.core.spi.ConflictException;
+import io.usher.core.spi.StoreOperation;
+import io.usher.core.spi.UserStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default {@link UserStore}: everything in memory, indexed by key, by origin, by
+ * case-insensitive username or group name, and by owning source.
+ *
+ * <p>Thread-safe: one read-write lock guards all indexes, so every operation (and every batch given to
+ * {@link #apply}) is atomic with respect to the others. The {@code *OwnedBy} streams iterate over a copy
+ * taken under the lock. Supports nested groups unless built with {@link #flat()}.
+ */
+public final class InMemoryUserStore implements UserStore {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicLong sequence = new AtomicLong();
+    private final boolean nested;
+
+    private final Map<String, User> users = new LinkedHashMap<>();
+    private final Map<Origin, String> userByOrigin = new HashMap<>();
+    private final Map<String, String> userByName = new HashMap<>();
+    private final Map<String, Set<String>> usersBySource = new HashMap<>();
+
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<Origin, String> groupByOrigin = new HashMap<>();
+    private final Map<String, String> groupByName = new HashMap<>();
+    private final Map<String, Set<String>> groupsBySource = new HashMap<>();
+
+    /** group key -> member keys, per kind; member key -> group keys, per kind. */
+    private final Map<MemberKind, Map<String, Set<String>>> members = new HashMap<>();
+    private final Map<MemberKind, Map<String, Set<String>>> memberOf = new HashMap<>();
+
+    private InMemoryUserStore(boolean nested) {
+        this.nested = nested;
+        for (MemberKind k : MemberKind.values()) {
+            members.put(k, new HashMap<>());
+            memberOf.put(k, new HashMap<>());
+        }
+    }
+
+    /** A store that keeps nested groups. */
+    public InMemoryUserStore() {
+        this(true);
+    }
+
+    /** A store without nested groups: the engine flattens memberships into it. */
+    public static InMemoryUserStore flat() {
+        return new InMemoryUserStore(false);
+    }
+
+    @Override
+    public boolean supportsNestedGroups() {
+        return nested;
+    }
+
+    private static String fold(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- users
+
+    @Override
+    public Optional<User> findUser(String key) {
+        return read(() -> Optional.ofNullable(users.get(key)));
+    }
+
+    @Override
+    public Optional<User> findUserByOrigin(Origin origin) {
+        return read(() -> Optional.ofNullable(userByOrigin.get(origin)).map(users::get));
+    }
+
+    @Override
+    public Optional<User> findUserByUsername(String username) {
+        return read(() -> Optional.ofNullable(userByName.get(fold(username))).map(users::get));
+    }
+
+    @Override
+    public Stream<User> usersOwnedBy(String sourceId) {
+        List<User> copy = read(() -> {
+            Set<String> keys = usersBySource.getOrDefault(sourceId, Set.of());
+            List<User> out = new ArrayList<>(keys.size());
+            keys.forEach(k -> out.add(users.get(k)));
+            return out;
+        });
+        return copy.stream();
+    }
+
+    @Override
+    public User createUser(User user) {
+        Objects.requireNonNull(user, "user");
+        if (user.key() != null) {
+            throw new IllegalArgumentException("createUser: key must be null, the store assigns it");
+        }
+        return write(() -> {
+            String holder = userByName.get(fold(user.username()));
+            if (holder != null) {
+                throw new ConflictException("username", holder);
+            }
+            if (user.origin() != null && userByOrigin.containsKey(user.origin())) {
+                throw new ConflictException("origin", userByOrigin.get(user.origin()));
+            }
+            User stored = user.withKey("u" + sequence.incrementAndGet());
+            index(stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public User updateUser(User user) {
+        Objects.requireNonNull(user, "user");
+        return write(() -> {
+            User old = users.get(user.key());
+            if (old == null) {
+                throw new UsherException(UsherException.Code.NOT_FOUND, "no user with the given key");
+            }
+            String holder = userByName.get(fold(user.username()));
+            if (holder != null && !holder.equals(user.key())) {
+                throw new ConflictException("username", holder);
+            }
+            if (user.origin() != null) {
+                String originHolder = userByOrigin.get(user.origin());
+                if (originHolder != null && !originHolder.equals(user.key())) {
+                    throw new ConflictException("origin", originHolder);
+                }
+            }
+            unindex(old);
+            index(user);
+            return user;
+        });
+    }
+
+    @Override
+    public boolean deleteUser(String key) {
+        return write(() -> {
+            User old = users.get(key);
+            if (old == null) {
+                return false;
+            }
+            unindex(old);
+            dropMemberships(MemberKind.USER, key);
+            return true;
+        });
+    }
+
+    private void index(User u) {
+        users.put(u.key(), u);
+        userByName.put(fold(u.username()), u.key());
+        if (u.origin() != null) {
+            userByOrigin.put(u.origin(), u.key());
+            usersBySource.computeIfAbsent(u.origin().sourceId(), s -> new java.util.LinkedHashSet<>()).add(u.key());
+        }
+    }
+
+    private void unindex(User u) {
+        users.remove(u.key());
+        userByName.remove(fold(u.username()));
+        if (u.origin() != null) {
+            userByOrigin.remove(u.origin());
+            Set<String> owned = usersBySource.get(u.origin().sourceId());
+            if (owned != null) {
+                owned.remove(u.key());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    @Override
+    public Optional<Group> findGroup(String key) {
+        return read(() -> Optional.ofNullable(groups.get(key)));
+    }
+
+    @Override
+    public Optional<Group> findGroupByOrigin(Origin origin) {
+        return read(() -> Optional.ofNullable(groupByOrigin.get(origin)).map(groups::get));
+    }
+
+    @Override
+    public Optional<Group> findGroupByName(String name) {
+        return read(() -> Optional.ofNullable(groupByName.get(fold(name))).map(groups::get));
+    }
+
+    @Override
+    public Stream<Group> groupsOwnedBy(String sourceId) {
+        List<Group> copy = read(() -> {
+            Set<String> keys = groupsBySource.getOrDefault(sourceId, Set.of());
+            List<Group> out = new ArrayList<>(keys.size());
+            keys.forEach(k -> out.add(groups.get(k)));
+            return out;
+        });
+        return copy.stream();
+    }
+
+    @Override
+    public Group createGroup(Group group) {
+        Objects.requireNonNull(group, "group");
+        if (group.key() != null) {
+            throw new IllegalArgumentException("createGroup: key must be null, the store assigns it");
+        }
+        return write(() -> {
+            String holder = groupByName.get(fold(group.name()));
+            if (holder != null) {
+                throw new ConflictException("group name", holder);
+            }
+            if (group.origin() != null && groupByOrigin.containsKey(group.origin())) {
+                throw new ConflictException("origin", groupByOrigin.get(group.origin()));
+            }
+            Group stored = group.withKey("g" + sequence.incrementAndGet());
+            index(stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public Group updateGroup(Group group) {
+        Objects.requireNonNull(group, "group");
+        return write(() -> {
+            Group old = groups.get(group.key());
+            if (old == null) {
+                throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
+            }
+            String holder = groupByName.get(fold(group.name()));
+            if (holder != null && !holder.equals(group.key())) {
+                throw new ConflictException("group name", holder);
+            }
+            if (group.origin() != null) {
+                String originHolder = groupByOrigin.get(group.origin());
+                if (originHolder != null && !originHolder.equals(group.key())) {
+                    throw new ConflictException("origin", originHolder);
+                }
+            }
+            unindex(old);
+            index(group);
+            return group;
+        });
+    }
+
+    @Override
+    public boolean deleteGroup(String key) {
+        return write(() -> {
+            Group old = groups.get(key);
+            if (old == null) {
+                return false;
+            }
+            unindex(old);
+            for (MemberKind kind : MemberKind.values()) {
+                Set<String> ms = members.get(kind).remove(key);
+                if (ms != null) {
+                    for (String m : ms) {
+                        Set<String> of = memberOf.get(kind).get(m);
+                        if (of != null) {
+                            of.remove(key);
+                        }
+                    }
+                }
+            }
+            dropMemberships(MemberKind.GROUP, key);
+            return true;
+        });
+    }
+
+    private void index(Group g) {
+        groups.put(g.key(), g);
+        groupByName.put(fold(g.name()), g.key());
+        if (g.origin() != null) {
+            groupByOrigin.put(g.origin(), g.key());
+            groupsBySource.computeIfAbsent(g.origin().sourceId(), s -> new java.util.LinkedHashSet<>()).add(g.key());
+        }
+    }
+
+    private void unindex(Group g) {
+        groups.remove(g.key());
+        groupByName.remove(fold(g.name()));
+        if (g.origin() != null) {
+            groupByOrigin.remove(g.origin());
+            Set<String> owned = groupsBySource.get(g.origin().sourceId());
+            if (owned != null) {
+                owned.remove(g.key());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- memberships
+
+    /** Removes the member from every group that holds it. Caller holds the write lock. */
+    private void dropMemberships(MemberKind kind, String memberKey) {
+        Set<String> of = memberOf.get(kind).remove(memberKey);
+        if (of != null) {
+            for (String g : of) {
+                Set<String> ms = members.get(kind).get(g);
+                if (ms != null) {
+                    ms.remove(memberKey);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Set<String> members(String groupKey, MemberKind kind) {
+        return read(() -> Set.copyOf(members.get(kind).getOrDefault(groupKey, Set.of())));
+    }
+
+    @Override
+    public Set<String> groupsOf(MemberKind kind, String memberKey) {
+        return read(() -> Set.copyOf(memberOf.get(kind).getOrDefault(memberKey, Set.of())));
+    }
+
+    @Override
+    public boolean addMember(String groupKey, MemberKind kind, String memberKey) {
+        return write(() -> {
+            if (!groups.containsKey(groupKey)) {
+                throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
+            }
+            if (kind == MemberKind.USER ? !users.containsKey(memberKey) : !groups.containsKey(memberKey)) {
+                throw new UsherException(UsherException.Code.NOT_FOUND, "no " + kind.name().toLowerCase(Locale.ROOT)
+                        + " with the given member key");
+            }
+            if (kind == MemberKind.GROUP && !nested) {
+                throw new UsherException(UsherException.Code.INVALID, "this store does not support nested groups");
+            }
+            if (kind == MemberKind.GROUP && groupKey.equals(memberKey)) {
+                throw new UsherException(UsherException.Code.INVALID, "a group cannot contain itself");
+            }
+            boolean added = members.get(kind).computeIfAbsent(groupKey, k -> new HashSet<>()).add(memberKey);
+            memberOf.get(kind).computeIfAbsent(memberKey, k -> new HashSet<>()).add(groupKey);
+            return added;
+        });
+    }
+
+    @Override
+    public boolean removeMember(String groupKey, MemberKind kind, String memberKey) {
+        return write(() -> {
+            Set<String> ms = members.get(kind).get(groupKey);
+            boolean removed = ms != null && ms.remove(memberKey);
+            Set<String> of = memberOf.get(kind).get(memberKey);
+            if (of != null) {
+                of.remove(groupKey);
+            }
+            return removed;
+        });
+    }
+
+    /** Applies the batch under one write lock; each operation still succeeds or fails on its own. */
+    @Override
+    public List<StoreOperation.Outcome> apply(List<StoreOperation> operations) {
+        return write(() -> UserStore.super.apply(operations));
+    }
+
+    // ---------------------------------------------------------------- extras for tests and demos
+
+    /** How many users the store holds. */
+    public int userCount() {
+        return read(users::size);
+    }
+
+    /** How many groups the store holds. */
+    public int groupCount() {
+        return read(groups::size);
+    }
+
+    /** A snapshot copy of every user, in creation order. */
+    public List<User> allUsers() {
+        return read(() -> Collections.unmodifiableList(new ArrayList<>(users.values())));
+    }
+
+    /** A snapshot copy of every group, in creation order. */
+    public List<Group> allGroups() {
+        return read(() -> Collections.unmodifiableList(new ArrayList<>(groups.values())));
+    }
+
+    private <T> T read(java.util.function.Supplier<T> body) {
+        lock.readLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private <T> T write(java.util.function.Supplier<T> body) {
+        lock.writeLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
