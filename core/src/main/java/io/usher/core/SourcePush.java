@@ -1,0 +1,142 @@
+package io.usher.core;
+
+import io.usher.core.model.Group;
+import io.usher.core.model.MemberKind;
+import io.usher.core.model.Origin;
+import io.usher.core.model.User;
+import io.usher.core.spi.SourceGroup;
+import io.usher.core.spi.SourceUser;
+import io.usher.core.spi.UserStore;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The push entry point for routes where the identity provider calls us (SCIM) or a login carries the
+ * identity (JIT): one change at a time, through the same filters, transformations, ownership and
+ * collision rules as a sync. Each call is applied at once and returns what it did; a refusal throws an
+ * {@link UsherException} whose code a protocol layer maps to its own error ({@code CONFLICT} → 409,
+ * {@code INVALID} → 400, {@code NOT_FOUND} → 404, {@code NOT_OWNED} → 403).
+ *
+ * <p>Thread-safe: calls may come from many request threads; each is independent.
+ */
+public final class SourcePush {
+    private final Source source;
+    private final UserStore store;
+    private final Listeners listeners;
+    private final Clock clock;
+    private final Supplier<String> runIds;
+
+    SourcePush(Source source, UserStore store, Listeners listeners, Clock clock, Supplier<String> runIds) {
+        this.source = source;
+        this.store = store;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.runIds = runIds;
+    }
+
+    public String sourceId() {
+        return source.id();
+    }
+
+    /** Creates, updates, renames, reactivates or deactivates (per {@code active}) the user. */
+    public PushResult upsertUser(SourceUser user) {
+        Objects.requireNonNull(user, "user");
+        String reason = source.pipeline().exclusionReason(user);
+        if (reason != null) {
+            throw new UsherException(UsherException.Code.INVALID, "the source's filters exclude this user: " + reason);
+        }
+        return run(r -> r.user(user), () -> store.findUserByOrigin(origin(user.externalId())).orElse(null));
+    }
+
+    /** Marks the user inactive. */
+    public PushResult deactivateUser(String externalId) {
+        User u = ownedUser(externalId);
+        if (!u.active()) {
+            return new PushResult(java.util.List.of(), u.key(), u);
+        }
+        SourceUser su = SourceUser.builder(externalId).loginName(u.username()).build();
+        return run(r -> r.applyDirect(u.withActive(false), su), () -> store.findUser(u.key()).orElse(null));
+    }
+
+    /** Removes the user as the source's deprovisioning policy says (deactivate, delete or leave). */
+    public PushResult removeUser(String externalId) {
+        ownedUser(externalId);
+        return run(r -> r.userDeleted(externalId), () -> store.findUserByOrigin(origin(externalId)).orElse(null));
+    }
+
+    /** Creates or updates the group and replaces its direct members with the given ones. */
+    public PushResult upsertGroup(SourceGroup group) {
+        Objects.requireNonNull(group, "group");
+        String reason = source.pipeline().exclusionReason(group);
+        if (reason != null) {
+            throw new UsherException(UsherException.Code.INVALID, "the source's filters exclude this group: " + reason);
+        }
+        return run(r -> r.group(group), () -> store.findGroupByOrigin(origin(group.externalId())).orElse(null));
+    }
+
+    /** Updates the group's name and description; members unchanged. */
+    public PushResult updateGroupFields(SourceGroup group) {
+        Objects.requireNonNull(group, "group");
+        ownedGroup(group.externalId());
+        return run(r -> r.groupFields(group), () -> store.findGroupByOrigin(origin(group.externalId())).orElse(null));
+    }
+
+    /** Deletes the group (or leaves it, if the source keeps removed groups). */
+    public PushResult removeGroup(String externalId) {
+        ownedGroup(externalId);
+        return run(r -> r.groupDeleted(externalId), () -> store.findGroupByOrigin(origin(externalId)).orElse(null));
+    }
+
+    /** Adds one member, a user or group of this source. */
+    public PushResult addMember(String groupExternalId, MemberKind kind, String memberExternalId) {
+        ownedGroup(groupExternalId);
+        requireMember(kind, memberExternalId);
+        return run(r -> r.memberAdded(groupExternalId, kind, memberExternalId),
+                () -> store.findGroupByOrigin(origin(groupExternalId)).orElse(null));
+    }
+
+    /** Removes one member. */
+    public PushResult removeMember(String groupExternalId, MemberKind kind, String memberExternalId) {
+        ownedGroup(groupExternalId);
+        requireMember(kind, memberExternalId);
+        return run(r -> r.memberRemoved(groupExternalId, kind, memberExternalId),
+                () -> store.findGroupByOrigin(origin(groupExternalId)).orElse(null));
+    }
+
+    private Origin origin(String externalId) {
+        return Origin.of(source.id(), externalId);
+    }
+
+    private User ownedUser(String externalId) {
+        return store.findUserByOrigin(origin(externalId)).orElseThrow(() ->
+                new UsherException(UsherException.Code.NOT_FOUND, "this source has no user with that external id"));
+    }
+
+    private Group ownedGroup(String externalId) {
+        return store.findGroupByOrigin(origin(externalId)).orElseThrow(() ->
+                new UsherException(UsherException.Code.NOT_FOUND, "this source has no group with that external id"));
+    }
+
+    private void requireMember(MemberKind kind, String externalId) {
+        if (kind == MemberKind.USER) {
+            ownedUser(externalId);
+        } else {
+            ownedGroup(externalId);
+        }
+    }
+
+    private PushResult run(Consumer<SyncRun> call, Supplier<Object> after) {
+        SyncRun r = new SyncRun(source, store, false, listeners, 1, SyncOptions.DEFAULT, clock, runIds.get(),
+                SyncMode.PUSH);
+        call.accept(r);
+        r.endOfIncremental();
+        if (r.lastFailure != null) {
+            throw new UsherException(r.lastFailure.code(), r.lastFailure.message());
+        }
+        Object value = after.get();
+        String key = value instanceof User ? ((User) value).key() : value instanceof Group ? ((Group) value).key() : null;
+        return new PushResult(r.planned(), key, value);
+    }
+}

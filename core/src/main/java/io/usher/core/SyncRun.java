@@ -1,0 +1,1162 @@
+package io.usher.core;
+
+import io.usher.core.model.Group;
+import io.usher.core.model.MemberKind;
+import io.usher.core.model.Origin;
+import io.usher.core.model.User;
+import io.usher.core.pipeline.Pipeline;
+import io.usher.core.spi.ChangeSink;
+import io.usher.core.spi.IncrementalSource;
+import io.usher.core.spi.SourceConnector;
+import io.usher.core.spi.SourceException;
+import io.usher.core.spi.SourceGroup;
+import io.usher.core.spi.SourceUser;
+import io.usher.core.spi.StoreOperation;
+import io.usher.core.spi.UserStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one source: read, filter, transform, reconcile against the store, guard, apply.
+ *
+ * <p>How it stays within bounded memory: source records stream through and are reconciled one at a time
+ * against the store (looked up by origin). The run keeps only ids: external id to store key (and
+ * username) for the source's users, and, per group, the store keys of its direct members as an array —
+ * never the directory's records as objects. Creates and updates are applied in batches as they stream;
+ * removals wait until the whole snapshot has been read, then pass the mass-deletion guard.
+ *
+ * <p>Phases of a snapshot: users (renames and collisions with this source's own users are retried once
+ * at the end of the phase, so swaps converge), groups, then — after the read — the guard's count of
+ * removals, memberships (group-in-group kept or flattened, cycles reported), and removals.
+ *
+ * <p>Not thread-safe: one run, one thread. The engine allows one run per source at a time.
+ */
+final class SyncRun implements ChangeSink {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
+    private static final int PROGRESS_EVERY = 1000;
+
+    private final Source source;
+    private final String sid;
+    private final Pipeline pipeline;
+    private final UserStore store;
+    private final boolean dryRun;
+    private final Listeners listeners;
+    private final boolean flatten;
+    private final int batchSize;
+    private final SyncOptions options;
+    private final Clock clock;
+    final String runId;
+    SyncMode mode;
+
+    // report
+    private final Instant started;
+    private final EnumMap<ChangeKind, Long> counts = new EnumMap<>(ChangeKind.class);
+    private long unchanged;
+    private long excluded;
+    private long read;
+    private long total = -1;
+    private long applied;
+    private final List<Failure> failures = new ArrayList<>();
+    private long failureCount;
+    private final List<String> warnings = new ArrayList<>();
+    private long warningCount;
+    private boolean complete = true;
+    private String incompleteReason;
+    private boolean guardTripped;
+    private String guardReason;
+    private final List<Change> withheld = new ArrayList<>();
+    private final List<List<String>> cycles = new ArrayList<>();
+    private boolean cursorSaved;
+    private String cursor;
+    private final List<Change> planned;
+    /** The last change applied for push calls, and the last failure. */
+    Change lastChange;
+    Failure lastFailure;
+    Object lastResult;
+
+    // reconciliation state: ids only
+    private final Map<String, String> userKeys = new HashMap<>();
+    private final Map<String, String> usernames = new HashMap<>();
+    private final List<SourceUser> deferred = new ArrayList<>();
+    private final Map<String, GroupState> groups = new LinkedHashMap<>();
+    private final Set<String> pendingUserNames = new HashSet<>();
+    private final Set<String> pendingGroupNames = new HashSet<>();
+    private final Set<String> freedUserNames = new HashSet<>();
+    private final List<String> pendingUserRemovals = new ArrayList<>();
+    private final List<String> pendingGroupRemovals = new ArrayList<>();
+    private Progress.Phase phase = Progress.Phase.READING_USERS;
+    private boolean warnedLateUser;
+    private long membersOutOfScope;
+
+    // batching
+    private final List<StoreOperation> ops = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
+
+    private record Pending(Change change, String subject, Consumer<Object> onSuccess) {}
+
+    /** What the run knows of one source group: its store key and direct members. */
+    private static final class GroupState {
+        final Origin origin;
+        final String name;
+        String key;
+        boolean createdNow;
+        String[] userMembers = new String[0];
+        String[] childGroups = new String[0];
+
+        GroupState(Origin origin, String name) {
+            this.origin = origin;
+            this.name = name;
+        }
+    }
+
+    SyncRun(Source source, UserStore store, boolean dryRun, Listeners listeners, int batchSize, SyncOptions options,
+            Clock clock, String runId, SyncMode mode) {
+        this.source = source;
+        this.sid = source.id();
+        this.pipeline = source.pipeline();
+        this.store = store;
+        this.dryRun = dryRun;
+        this.listeners = listeners;
+        this.flatten = source.nestedGroups() == NestedGroups.FLATTEN
+                || source.nestedGroups() == NestedGroups.AUTO && !store.supportsNestedGroups();
+        this.batchSize = batchSize;
+        this.options = options;
+        this.clock = clock;
+        this.runId = runId;
+        this.mode = mode;
+        this.started = clock.instant();
+        this.planned = dryRun || mode == SyncMode.PUSH ? new ArrayList<>() : null;
+    }
+
+    // ==================================================================== driving a run
+
+    /** Reads the source (incrementally when a cursor is given and the connector can), reconciles, applies. */
+    SyncReport execute(String storedCursor, Consumer<String> saveCursor, Runnable clearCursor) {
+        SourceConnector connector = source.connector();
+        listeners.each(l -> l.onStart(runId, sid, mode));
+        if (mode == SyncMode.INCREMENTAL) {
+            try {
+                ((IncrementalSource) connector).changes(storedCursor, this);
+                endOfIncremental();
+            } catch (SourceException e) {
+                if (e.code() == UsherException.Code.CURSOR_INVALID) {
+                    LOG.info("source {}: stored cursor refused ({}); reading a full snapshot", sid, e.getMessage());
+                    warn("the stored cursor was refused (" + e.getMessage() + "); a full snapshot was read instead");
+                    flush();
+                    clearCursor.run();
+                    resetForSnapshot();
+                    mode = SyncMode.SNAPSHOT_AFTER_INVALID_CURSOR;
+                    snapshot(connector);
+                } else {
+                    incomplete(e);
+                    flush();
+                }
+            } catch (RuntimeException e) {
+                incomplete(e);
+                flush();
+            }
+        } else {
+            snapshot(connector);
+        }
+        if (!dryRun && complete && !guardTripped && cursor != null) {
+            saveCursor.accept(cursor);
+            cursorSaved = true;
+        }
+        SyncReport report = report();
+        listeners.each(l -> l.onProgress(new Progress(sid, Progress.Phase.DONE, read, total, applied)));
+        listeners.each(l -> l.onFinish(report));
+        return report;
+    }
+
+    private void snapshot(SourceConnector connector) {
+        try {
+            connector.snapshot(this);
+        } catch (SourceException e) {
+            incomplete(e);
+        } catch (RuntimeException e) {
+            if (e instanceof UsherException && ((UsherException) e).code() == UsherException.Code.INTERRUPTED) {
+                incomplete(e);
+            } else {
+                LOG.warn("source {}: snapshot failed", sid, e);
+                incomplete(e);
+            }
+        }
+        endOfSnapshot();
+    }
+
+    private void incomplete(RuntimeException e) {
+        complete = false;
+        String why = e instanceof UsherException
+                ? ((UsherException) e).code() + ": " + e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        incompleteReason = why;
+        LOG.warn("source {}: read did not complete ({}); nothing will be deleted or deactivated", sid, why);
+    }
+
+    private void resetForSnapshot() {
+        userKeys.clear();
+        usernames.clear();
+        deferred.clear();
+        groups.clear();
+        pendingUserRemovals.clear();
+        pendingGroupRemovals.clear();
+        phase = Progress.Phase.READING_USERS;
+        cursor = null;
+    }
+
+    SyncReport report() {
+        Duration d = Duration.between(started, clock.instant());
+        return new SyncReport(runId, sid, mode, dryRun, started, d.isNegative() ? Duration.ZERO : d, complete,
+                incompleteReason, read, counts, unchanged, excluded, failures, failureCount, warnings, warningCount,
+                guardTripped, guardReason, withheld, cycles, cursorSaved);
+    }
+
+    List<Change> planned() {
+        return planned;
+    }
+
+    // ==================================================================== the sink
+
+    @Override
+    public void user(SourceUser user) {
+        countRead();
+        if (phase != Progress.Phase.READING_USERS && mode != SyncMode.INCREMENTAL && mode != SyncMode.PUSH
+                && !warnedLateUser) {
+            warnedLateUser = true;
+            warn("the connector sent users after groups; their memberships are resolved on the next run");
+        }
+        handleUser(user, mode == SyncMode.PUSH);
+    }
+
+    @Override
+    public void group(SourceGroup group) {
+        countRead();
+        if (phase == Progress.Phase.READING_USERS && mode != SyncMode.INCREMENTAL && mode != SyncMode.PUSH) {
+            endOfUsers();
+        }
+        GroupState st = handleGroup(group);
+        if (st != null && (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH)) {
+            flush();
+            resolveOneGroupNow(st, group);
+        }
+    }
+
+    @Override
+    public void cursor(String value) {
+        this.cursor = value;
+    }
+
+    @Override
+    public void progress(long readSoFar, long expected) {
+        this.total = expected;
+    }
+
+    @Override
+    public void userDeleted(String externalId) {
+        countRead();
+        pendingUserRemovals.add(externalId);
+    }
+
+    @Override
+    public void groupFields(SourceGroup group) {
+        countRead();
+        handleGroup(group);
+    }
+
+    @Override
+    public void groupDeleted(String externalId) {
+        countRead();
+        pendingGroupRemovals.add(externalId);
+    }
+
+    @Override
+    public void memberAdded(String groupExternalId, MemberKind kind, String memberExternalId) {
+        countRead();
+        membership(true, groupExternalId, kind, memberExternalId);
+    }
+
+    @Override
+    public void memberRemoved(String groupExternalId, MemberKind kind, String memberExternalId) {
+        countRead();
+        membership(false, groupExternalId, kind, memberExternalId);
+    }
+
+    private void countRead() {
+        read++;
+        if (read % PROGRESS_EVERY == 0) {
+            progress();
+        }
+    }
+
+    private void progress() {
+        Progress p = new Progress(sid, phase, read, total, applied);
+        listeners.each(l -> l.onProgress(p));
+    }
+
+    // ==================================================================== users
+
+    private static String fold(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    void handleUser(SourceUser su, boolean finalAttempt) {
+        String ext = su.externalId();
+        Origin origin = Origin.of(sid, ext);
+        String reason = pipeline.exclusionReason(su);
+        if (reason != null) {
+            excluded++;
+            if (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH) {
+                pendingUserRemovals.add(ext);
+            }
+            return;
+        }
+        User desired;
+        try {
+            desired = pipeline.toUser(su, origin);
+        } catch (UsherException | IllegalArgumentException e) {
+            keepSeen(origin);
+            fail(origin.toString(), UsherException.Code.INVALID, e.getMessage());
+            return;
+        }
+        Optional<User> existing = store.findUserByOrigin(origin);
+        if (existing.isPresent()) {
+            User cur = existing.get();
+            userKeys.put(ext, cur.key());
+            usernames.put(cur.key(), cur.username());
+            Set<String> fields = desired.changedFields(cur);
+            if (fields.isEmpty()) {
+                unchanged++;
+                lastChange = null;
+                lastResult = cur;
+                return;
+            }
+            boolean renamed = fields.contains(User.USERNAME);
+            if (renamed && !fold(desired.username()).equals(fold(cur.username()))) {
+                Holder h = holderOf(desired.username(), cur.key());
+                if (h != null) {
+                    collision(su, desired.username(), h, finalAttempt);
+                    return;
+                }
+                pendingUserNames.add(fold(desired.username()));
+                freedUserNames.add(fold(cur.username()));
+            }
+            String previous = parkedNames.getOrDefault(cur.key(), cur.username());
+            if (renamed && previous.equals(desired.username())) {
+                fields.remove(User.USERNAME);
+                renamed = false;
+            }
+            ChangeKind kind = renamed ? ChangeKind.USER_RENAMED
+                    : fields.contains(User.ACTIVE) ? (desired.active() ? ChangeKind.USER_REACTIVATED
+                    : ChangeKind.USER_DEACTIVATED) : ChangeKind.USER_UPDATED;
+            Change ch = renamed ? Change.rename(origin, cur.key(), previous, desired.username(), fields)
+                    : Change.of(kind, origin, cur.key(), desired.username(), fields, null);
+            usernames.put(cur.key(), desired.username());
+            write(StoreOperation.updateUser(desired.withKey(cur.key())), ch, desired.username(), null);
+            return;
+        }
+        Holder h = holderOf(desired.username(), null);
+        if (h != null) {
+            if (h.user != null && h.user.isLocal() && source.collisions() == CollisionPolicy.LINK) {
+                User linked = desired.withKey(h.user.key());
+                userKeys.put(ext, h.user.key());
+                usernames.put(h.user.key(), desired.username());
+                write(StoreOperation.updateUser(linked), Change.of(ChangeKind.USER_LINKED, origin, h.user.key(),
+                        desired.username(), desired.changedFields(h.user), "took over the local user of that name"),
+                        desired.username(), null);
+                return;
+            }
+            collision(su, desired.username(), h, finalAttempt);
+            return;
+        }
+        userKeys.put(ext, null);
+        pendingUserNames.add(fold(desired.username()));
+        String username = desired.username();
+        write(StoreOperation.createUser(desired), Change.of(ChangeKind.USER_CREATED, origin, null, username,
+                Set.of(), null), username, result -> {
+                    String key = ((User) result).key();
+                    userKeys.put(ext, key);
+                    usernames.put(key, username);
+                });
+    }
+
+    /** Marks a user the source still has, so that it is not deprovisioned, even though it was not updated. */
+    private void keepSeen(Origin origin) {
+        if (!userKeys.containsKey(origin.externalId())) {
+            userKeys.put(origin.externalId(), store.findUserByOrigin(origin).map(User::key).orElse(null));
+        }
+    }
+
+    /** Who holds a name: a stored user, or (pending) a user of this run not yet in the store. */
+    private static final class Holder {
+        final User user;
+
+        Holder(User user) {
+            this.user = user;
+        }
+    }
+
+    private Holder holderOf(String username, String selfKey) {
+        String f = fold(username);
+        if (pendingUserNames.contains(f)) {
+            if (dryRun) {
+                return new Holder(null);
+            }
+            flush();
+        }
+        Optional<User> u = store.findUserByUsername(username);
+        if (u.isEmpty() || u.get().key().equals(selfKey)) {
+            return null;
+        }
+        if (dryRun && freedUserNames.contains(f) && u.get().isOwnedBy(sid)) {
+            return null;
+        }
+        return new Holder(u.get());
+    }
+
+    private void collision(SourceUser su, String username, Holder h, boolean finalAttempt) {
+        Origin origin = Origin.of(sid, su.externalId());
+        boolean sameSource = h.user == null || h.user.isOwnedBy(sid);
+        keepSeen(origin);
+        if (sameSource && !finalAttempt) {
+            deferred.add(su);
+            return;
+        }
+        String holder = h.user == null || h.user.isOwnedBy(sid) ? "another user of this source"
+                : h.user.isLocal() ? "a local user" : "a user of source '" + h.user.origin().sourceId() + "'";
+        String msg = "username is already held by " + holder + " (usernames compare ignoring case)";
+        if (source.collisions() == CollisionPolicy.FAIL) {
+            fail(username, UsherException.Code.CONFLICT, msg);
+        } else {
+            warn(username + ": " + msg + "; skipped");
+            if (mode == SyncMode.PUSH) {
+                lastFailure = new Failure(username, UsherException.Code.CONFLICT, msg);
+            }
+        }
+    }
+
+    /**
+     * Retries the users whose wanted name was held by another user of this source. A second pass settles
+     * chains (a→b after b→c); what is still blocked then is a cycle of renames (a↔b), which is broken by
+     * parking those users under a temporary name first; the last pass applies the policy to what remains.
+     */
+    private void endOfUsers() {
+        flush();
+        if (!deferred.isEmpty()) {
+            List<SourceUser> retry = new ArrayList<>(deferred);
+            deferred.clear();
+            for (SourceUser su : retry) {
+                handleUser(su, false);
+            }
+            flush();
+            retry = new ArrayList<>(deferred);
+            deferred.clear();
+            Set<String> blockedKeys = new HashSet<>();
+            for (SourceUser su : retry) {
+                String key = userKeys.get(su.externalId());
+                if (key != null) {
+                    blockedKeys.add(key);
+                }
+            }
+            for (SourceUser su : retry) {
+                String key = userKeys.get(su.externalId());
+                User cur = key == null ? null : store.findUser(key).orElse(null);
+                if (cur != null && holderIsBlocked(su, blockedKeys)) {
+                    park(cur);
+                }
+            }
+            flush();
+            for (SourceUser su : retry) {
+                handleUser(su, true);
+            }
+            flush();
+        }
+        phase = Progress.Phase.READING_GROUPS;
+        progress();
+    }
+
+    private final Map<String, String> parkedNames = new HashMap<>();
+
+    /** Whether the name this user wants is held by another user that is itself waiting to be renamed. */
+    private boolean holderIsBlocked(SourceUser su, Set<String> blockedKeys) {
+        try {
+            User desired = pipeline.toUser(su, Origin.of(sid, su.externalId()));
+            return store.findUserByUsername(desired.username()).map(h -> blockedKeys.contains(h.key())).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Moves a user out of the way under a temporary name, so that a cycle of renames can complete. */
+    private void park(User cur) {
+        String temp = "usher-renaming-" + cur.key();
+        parkedNames.put(cur.key(), cur.username());
+        freedUserNames.add(fold(cur.username()));
+        if (dryRun) {
+            return;
+        }
+        ops.add(StoreOperation.updateUser(cur.toBuilder().username(temp).build()));
+        pending.add(new Pending(null, cur.username(), null));
+    }
+
+    // ==================================================================== groups
+
+    private GroupState handleGroup(SourceGroup sg) {
+        String ext = sg.externalId();
+        Origin origin = Origin.of(sid, ext);
+        String reason = pipeline.exclusionReason(sg);
+        if (reason != null) {
+            excluded++;
+            if (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH) {
+                pendingGroupRemovals.add(ext);
+            }
+            return null;
+        }
+        Group desired;
+        try {
+            desired = pipeline.toGroup(sg, origin);
+        } catch (UsherException | IllegalArgumentException e) {
+            GroupState st = new GroupState(origin, sg.name());
+            st.key = store.findGroupByOrigin(origin).map(Group::key).orElse(null);
+            groups.put(ext, st);
+            fail(origin.toString(), UsherException.Code.INVALID, e.getMessage());
+            return null;
+        }
+        GroupState st = new GroupState(origin, desired.name());
+        groups.put(ext, st);
+        Optional<Group> existing = store.findGroupByOrigin(origin);
+        if (existing.isPresent()) {
+            Group cur = existing.get();
+            st.key = cur.key();
+            Set<String> fields = desired.changedFields(cur);
+            if (fields.isEmpty()) {
+                unchanged++;
+                lastResult = cur;
+            } else {
+                if (!fold(desired.name()).equals(fold(cur.name()))) {
+                    Group holder = groupHolder(desired.name(), cur.key());
+                    if (holder != null) {
+                        groupCollision(desired.name(), holder);
+                        recordMembers(st, sg);
+                        return st;
+                    }
+                    pendingGroupNames.add(fold(desired.name()));
+                }
+                write(StoreOperation.updateGroup(desired.withKey(cur.key())),
+                        Change.of(ChangeKind.GROUP_UPDATED, origin, cur.key(), desired.name(), fields, null),
+                        desired.name(), null);
+            }
+        } else {
+            Group holder = groupHolder(desired.name(), null);
+            if (holder != null && holder.key() != null && holder.isLocal()
+                    && source.collisions() == CollisionPolicy.LINK) {
+                st.key = holder.key();
+                write(StoreOperation.updateGroup(desired.withKey(holder.key())), Change.of(ChangeKind.GROUP_LINKED,
+                        origin, holder.key(), desired.name(), desired.changedFields(holder),
+                        "took over the local group of that name"), desired.name(), null);
+            } else if (holder != null) {
+                groupCollision(desired.name(), holder);
+                return null;
+            } else {
+                pendingGroupNames.add(fold(desired.name()));
+                st.createdNow = true;
+                write(StoreOperation.createGroup(desired), Change.of(ChangeKind.GROUP_CREATED, origin, null,
+                        desired.name(), Set.of(), null), desired.name(), result -> st.key = ((Group) result).key());
+            }
+        }
+        recordMembers(st, sg);
+        return st;
+    }
+
+    private void recordMembers(GroupState st, SourceGroup sg) {
+        if (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH) {
+            return; // resolved right away by resolveOneGroupNow
+        }
+        List<String> keys = new ArrayList<>(sg.memberUserIds().size());
+        for (String memberExt : sg.memberUserIds()) {
+            if (userKeys.containsKey(memberExt)) {
+                String key = userKeys.get(memberExt);
+                if (key != null) {
+                    keys.add(key);
+                }
+            } else {
+                membersOutOfScope++;
+            }
+        }
+        st.userMembers = keys.toArray(new String[0]);
+        st.childGroups = sg.memberGroupIds().toArray(new String[0]);
+    }
+
+    private Group groupHolder(String name, String selfKey) {
+        if (pendingGroupNames.contains(fold(name))) {
+            if (dryRun) {
+                return new Group(null, Origin.of(sid, "pending"), name, null);
+            }
+            flush();
+        }
+        Optional<Group> g = store.findGroupByName(name);
+        return g.isPresent() && !g.get().key().equals(selfKey) ? g.get() : null;
+    }
+
+    private void groupCollision(String name, Group holder) {
+        String who = holder.isOwnedBy(sid) ? "another group of this source"
+                : holder.isLocal() ? "a local group" : "a group of source '" + holder.origin().sourceId() + "'";
+        String msg = "group name is already held by " + who + " (names compare ignoring case)";
+        if (source.collisions() == CollisionPolicy.FAIL) {
+            fail(name, UsherException.Code.CONFLICT, msg);
+        } else {
+            warn(name + ": " + msg + "; skipped");
+            if (mode == SyncMode.PUSH) {
+                lastFailure = new Failure(name, UsherException.Code.CONFLICT, msg);
+            }
+        }
+    }
+
+    // ==================================================================== end of a snapshot
+
+    private void endOfSnapshot() {
+        if (phase == Progress.Phase.READING_USERS) {
+            endOfUsers();
+        }
+        flush();
+        if (membersOutOfScope > 0) {
+            warn(membersOutOfScope + " group memberships name users outside this source's scope "
+                    + "(filtered out, failed, or not read); they were not added");
+        }
+        // 1. what would be removed, and may it be?
+        List<User> userRemovals = new ArrayList<>();
+        List<Group> groupRemovals = new ArrayList<>();
+        if (complete) {
+            long ownedUsers = 0;
+            long ownedGroups = 0;
+            try (Stream<User> owned = store.usersOwnedBy(sid)) {
+                for (User u : (Iterable<User>) owned::iterator) {
+                    ownedUsers++;
+                    if (!userKeys.containsKey(u.origin().externalId()) && removes(u)) {
+                        userRemovals.add(u);
+                    }
+                }
+            }
+            try (Stream<Group> owned = store.groupsOwnedBy(sid)) {
+                for (Group g : (Iterable<Group>) owned::iterator) {
+                    ownedGroups++;
+                    if (!groups.containsKey(g.origin().externalId()) && source.deleteGroups()) {
+                        groupRemovals.add(g);
+                    }
+                }
+            }
+            guard(userRemovals.size(), ownedUsers, groupRemovals.size(), ownedGroups);
+        }
+        // 2. memberships
+        phase = Progress.Phase.MEMBERSHIPS;
+        progress();
+        resolveMemberships(complete && !guardTripped);
+        flush();
+        // 3. removals
+        phase = Progress.Phase.DEPROVISIONING;
+        progress();
+        for (User u : userRemovals) {
+            remove(u, "no longer in the source or its filters");
+        }
+        for (Group g : groupRemovals) {
+            removeGroup(g, "no longer in the source or its filters");
+        }
+        flush();
+    }
+
+    private boolean removes(User u) {
+        switch (source.deprovision()) {
+            case DELETE: return true;
+            case DEACTIVATE: return u.active();
+            default: return false;
+        }
+    }
+
+    private void guard(long users, long ownedUsers, long groupCount, long ownedGroups) {
+        String why = source.guard().check("users", users, ownedUsers);
+        if (why == null) {
+            why = source.guard().check("groups", groupCount, ownedGroups);
+        }
+        if (why != null) {
+            if (options.overrideGuard()) {
+                warn("mass-deletion guard overridden for this run: " + why);
+            } else {
+                guardTripped = true;
+                guardReason = why + "; nothing was deactivated or deleted. Inspect the plan, fix the source or "
+                        + "filters, or confirm with SyncOptions.withOverrideGuard()";
+                LOG.warn("source {}: mass-deletion guard tripped: {}", sid, why);
+            }
+        }
+    }
+
+    private void remove(User u, String reason) {
+        ChangeKind kind = source.deprovision() == DeprovisionPolicy.DELETE ? ChangeKind.USER_DELETED
+                : ChangeKind.USER_DEACTIVATED;
+        Change ch = Change.of(kind, u.origin(), u.key(), u.username(),
+                kind == ChangeKind.USER_DEACTIVATED ? Set.of(User.ACTIVE) : Set.of(), reason);
+        if (guardTripped) {
+            withhold(ch);
+            return;
+        }
+        StoreOperation op = kind == ChangeKind.USER_DELETED ? StoreOperation.deleteUser(u.key())
+                : StoreOperation.updateUser(u.withActive(false));
+        write(op, ch, u.username(), null);
+    }
+
+    private void removeGroup(Group g, String reason) {
+        Change ch = Change.of(ChangeKind.GROUP_DELETED, g.origin(), g.key(), g.name(), Set.of(), reason);
+        if (guardTripped) {
+            withhold(ch);
+            return;
+        }
+        write(StoreOperation.deleteGroup(g.key()), ch, g.name(), null);
+    }
+
+    private void withhold(Change ch) {
+        if (withheld.size() < SyncReport.MAX_LISTED) {
+            withheld.add(ch);
+        }
+    }
+
+    // ==================================================================== memberships
+
+    private void resolveMemberships(boolean allowRemovals) {
+        Set<String> cycleEdges = findCycles();
+        Set<String> ownedUserKeys = new HashSet<>(userKeys.size() * 2);
+        for (String k : userKeys.values()) {
+            if (k != null) {
+                ownedUserKeys.add(k);
+            }
+        }
+        long done = 0;
+        for (GroupState st : groups.values()) {
+            if (st.key == null) {
+                continue;
+            }
+            Set<String> desired = flatten ? effectiveUsers(st) : Set.of(st.userMembers);
+            Set<String> current = st.createdNow || isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);
+            for (String u : desired) {
+                if (!current.contains(u)) {
+                    addMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
+                }
+            }
+            if (allowRemovals) {
+                for (String u : current) {
+                    if (!desired.contains(u) && ownedMember(MemberKind.USER, u, ownedUserKeys)) {
+                        removeMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
+                    }
+                }
+            }
+            if (!flatten) {
+                Map<String, String> desiredGroups = new LinkedHashMap<>();
+                for (String childExt : st.childGroups) {
+                    GroupState child = groups.get(childExt);
+                    if (child == null) {
+                        membersOutOfScope++;
+                    } else if (child.key != null && !cycleEdges.contains(st.origin.externalId() + "\n" + childExt)) {
+                        desiredGroups.put(child.key, child.name);
+                    }
+                }
+                Set<String> currentGroups = st.createdNow || isPlaceholder(st.key) ? Set.of()
+                        : store.members(st.key, MemberKind.GROUP);
+                desiredGroups.forEach((k, name) -> {
+                    if (!currentGroups.contains(k)) {
+                        addMember(st, MemberKind.GROUP, k, name);
+                    }
+                });
+                if (allowRemovals) {
+                    for (String g : currentGroups) {
+                        if (!desiredGroups.containsKey(g) && ownedMember(MemberKind.GROUP, g, null)) {
+                            removeMember(st, MemberKind.GROUP, g, store.findGroup(g).map(Group::name).orElse(g));
+                        }
+                    }
+                }
+            }
+            if (++done % PROGRESS_EVERY == 0) {
+                progress();
+            }
+        }
+    }
+
+    private static boolean isPlaceholder(String key) {
+        return key.startsWith("(new)");
+    }
+
+    private boolean ownedMember(MemberKind kind, String key, Set<String> ownedUserKeys) {
+        if (kind == MemberKind.USER) {
+            if (ownedUserKeys != null && ownedUserKeys.contains(key)) {
+                return true;
+            }
+            return store.findUser(key).map(u -> u.isOwnedBy(sid)).orElse(false);
+        }
+        return store.findGroup(key).map(g -> g.isOwnedBy(sid)).orElse(false);
+    }
+
+    private void addMember(GroupState st, MemberKind kind, String memberKey, String memberName) {
+        write(StoreOperation.addMember(st.key, kind, memberKey),
+                Change.member(ChangeKind.MEMBER_ADDED, st.origin, st.key, st.name, kind, memberName), st.name, null);
+    }
+
+    private void removeMember(GroupState st, MemberKind kind, String memberKey, String memberName) {
+        write(StoreOperation.removeMember(st.key, kind, memberKey),
+                Change.member(ChangeKind.MEMBER_REMOVED, st.origin, st.key, st.name, kind, memberName), st.name, null);
+    }
+
+    /** Users reachable through the group and its nested groups; cycles end the walk. */
+    private Set<String> effectiveUsers(GroupState root) {
+        Set<String> out = new HashSet<>(List.of(root.userMembers));
+        Set<GroupState> seen = new HashSet<>();
+        ArrayDeque<GroupState> todo = new ArrayDeque<>();
+        todo.add(root);
+        seen.add(root);
+        while (!todo.isEmpty()) {
+            GroupState g = todo.poll();
+            for (String childExt : g.childGroups) {
+                GroupState child = groups.get(childExt);
+                if (child != null && seen.add(child)) {
+                    out.addAll(List.of(child.userMembers));
+                    todo.add(child);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Finds nested-group cycles with an iterative depth-first walk (no recursion, so deep chains cannot
+     * overflow the stack). Each back edge closes one cycle: it is reported with the group names around it,
+     * and returned (as "parent\nchild") so that group-in-group mode leaves it out of the store.
+     */
+    private Set<String> findCycles() {
+        Set<String> backEdges = new HashSet<>();
+        Map<String, Integer> state = new HashMap<>(); // 1 on the path, 2 done
+        for (String start : groups.keySet()) {
+            if (state.containsKey(start)) {
+                continue;
+            }
+            ArrayDeque<String> path = new ArrayDeque<>();
+            ArrayDeque<int[]> next = new ArrayDeque<>();
+            path.push(start);
+            next.push(new int[] {0});
+            state.put(start, 1);
+            while (!path.isEmpty()) {
+                String node = path.peek();
+                int[] i = next.peek();
+                GroupState g = groups.get(node);
+                if (g == null || i[0] >= g.childGroups.length) {
+                    state.put(node, 2);
+                    path.pop();
+                    next.pop();
+                    continue;
+                }
+                String child = g.childGroups[i[0]++];
+                if (!groups.containsKey(child)) {
+                    continue;
+                }
+                Integer s = state.get(child);
+                if (s == null) {
+                    state.put(child, 1);
+                    path.push(child);
+                    next.push(new int[] {0});
+                } else if (s == 1) {
+                    backEdges.add(node + "\n" + child);
+                    List<String> cycle = new ArrayList<>();
+                    List<String> onPath = new ArrayList<>(path);
+                    java.util.Collections.reverse(onPath);
+                    boolean in = false;
+                    for (String p : onPath) {
+                        in |= p.equals(child);
+                        if (in) {
+                            cycle.add(groups.get(p).name);
+                        }
+                    }
+                    cycle.add(groups.get(child).name);
+                    if (cycles.size() < SyncReport.MAX_LISTED) {
+                        cycles.add(cycle);
+                    }
+                    warn("nested-group cycle: " + String.join(" -> ", cycle)
+                            + (flatten ? "" : "; the edge closing it was not stored"));
+                }
+            }
+        }
+        return backEdges;
+    }
+
+    // ==================================================================== incremental
+
+    private void resolveOneGroupNow(GroupState st, SourceGroup sg) {
+        if (st.key == null) {
+            return;
+        }
+        Set<String> desired = new HashSet<>();
+        for (String ext : sg.memberUserIds()) {
+            store.findUserByOrigin(Origin.of(sid, ext)).ifPresent(u -> {
+                desired.add(u.key());
+                usernames.put(u.key(), u.username());
+            });
+        }
+        Set<String> current = isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);
+        for (String u : desired) {
+            if (!current.contains(u)) {
+                addMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
+            }
+        }
+        for (String u : current) {
+            if (!desired.contains(u) && ownedMember(MemberKind.USER, u, null)) {
+                removeMember(st, MemberKind.USER, u, store.findUser(u).map(User::username).orElse(u));
+            }
+        }
+        if (!flatten) {
+            Map<String, String> desiredGroups = new HashMap<>();
+            for (String ext : sg.memberGroupIds()) {
+                store.findGroupByOrigin(Origin.of(sid, ext)).ifPresent(g -> desiredGroups.put(g.key(), g.name()));
+            }
+            Set<String> currentGroups = isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.GROUP);
+            desiredGroups.forEach((k, name) -> {
+                if (!currentGroups.contains(k) && !k.equals(st.key)) {
+                    addMember(st, MemberKind.GROUP, k, name);
+                }
+            });
+            for (String g : currentGroups) {
+                if (!desiredGroups.containsKey(g) && ownedMember(MemberKind.GROUP, g, null)) {
+                    removeMember(st, MemberKind.GROUP, g, store.findGroup(g).map(Group::name).orElse(g));
+                }
+            }
+        }
+        flush();
+    }
+
+    private void membership(boolean add, String groupExt, MemberKind kind, String memberExt) {
+        flush();
+        Optional<Group> g = store.findGroupByOrigin(Origin.of(sid, groupExt));
+        if (g.isEmpty()) {
+            warn("membership change for a group this source has not synced; ignored");
+            return;
+        }
+        if (kind == MemberKind.GROUP && flatten) {
+            throw new NeedsSnapshot("a nested-group change reached a store that keeps groups flat");
+        }
+        String memberKey;
+        String memberName;
+        if (kind == MemberKind.USER) {
+            Optional<User> u = store.findUserByOrigin(Origin.of(sid, memberExt));
+            if (u.isEmpty()) {
+                membersOutOfScope++;
+                return;
+            }
+            memberKey = u.get().key();
+            memberName = u.get().username();
+        } else {
+            Optional<Group> child = store.findGroupByOrigin(Origin.of(sid, memberExt));
+            if (child.isEmpty()) {
+                membersOutOfScope++;
+                return;
+            }
+            memberKey = child.get().key();
+            memberName = child.get().name();
+        }
+        GroupState st = new GroupState(g.get().origin(), g.get().name());
+        st.key = g.get().key();
+        if (add) {
+            addMember(st, kind, memberKey, memberName);
+        } else {
+            removeMember(st, kind, memberKey, memberName);
+        }
+    }
+
+    /** Thrown inside an incremental read when only a snapshot can answer; the engine then reads one. */
+    static final class NeedsSnapshot extends SourceException {
+        private static final long serialVersionUID = 1L;
+
+        NeedsSnapshot(String why) {
+            super(Code.CURSOR_INVALID, why);
+        }
+    }
+
+    /** Applies the removals an incremental read or push collected, after the guard. */
+    void endOfIncremental() {
+        flush();
+        List<User> userRemovals = new ArrayList<>();
+        for (String ext : pendingUserRemovals) {
+            store.findUserByOrigin(Origin.of(sid, ext)).filter(this::removes).ifPresent(userRemovals::add);
+        }
+        List<Group> groupRemovals = new ArrayList<>();
+        if (source.deleteGroups()) {
+            for (String ext : pendingGroupRemovals) {
+                store.findGroupByOrigin(Origin.of(sid, ext)).ifPresent(groupRemovals::add);
+            }
+        }
+        if (mode != SyncMode.PUSH && (!userRemovals.isEmpty() || !groupRemovals.isEmpty())) {
+            long ownedUsers;
+            long ownedGroups;
+            try (Stream<User> s = store.usersOwnedBy(sid)) {
+                ownedUsers = s.count();
+            }
+            try (Stream<Group> s = store.groupsOwnedBy(sid)) {
+                ownedGroups = s.count();
+            }
+            guard(userRemovals.size(), ownedUsers, groupRemovals.size(), ownedGroups);
+        }
+        for (User u : userRemovals) {
+            remove(u, "removed in the source");
+        }
+        for (Group g : groupRemovals) {
+            removeGroup(g, "removed in the source");
+        }
+        pendingUserRemovals.clear();
+        pendingGroupRemovals.clear();
+        if (membersOutOfScope > 0) {
+            warn(membersOutOfScope + " membership changes name records this source has not synced; ignored");
+            membersOutOfScope = 0;
+        }
+        flush();
+    }
+
+    /** Push: writes a user value as given (for an explicit deactivation). */
+    void applyDirect(User value, SourceUser su) {
+        User cur = store.findUser(value.key()).orElse(null);
+        if (cur == null) {
+            fail(su.externalId(), UsherException.Code.NOT_FOUND, "the user is gone");
+            return;
+        }
+        java.util.Set<String> fields = value.changedFields(cur);
+        if (fields.isEmpty()) {
+            return;
+        }
+        write(StoreOperation.updateUser(value), Change.of(value.active() ? ChangeKind.USER_REACTIVATED
+                : ChangeKind.USER_DEACTIVATED, value.origin(), value.key(), value.username(), fields, null),
+                value.username(), null);
+        flush();
+    }
+
+    // ==================================================================== writing
+
+    private void write(StoreOperation op, Change change, String subject, Consumer<Object> onSuccess) {
+        if (dryRun) {
+            Object simulated = simulate(op);
+            recordApplied(change, simulated);
+            if (onSuccess != null) {
+                onSuccess.accept(simulated);
+            }
+            return;
+        }
+        ops.add(op);
+        pending.add(new Pending(change, subject, onSuccess));
+        if (ops.size() >= batchSize) {
+            flush();
+        }
+    }
+
+    private static Object simulate(StoreOperation op) {
+        if (op instanceof StoreOperation.CreateUser) {
+            User u = ((StoreOperation.CreateUser) op).user();
+            return u.withKey("(new)" + u.origin());
+        }
+        if (op instanceof StoreOperation.CreateGroup) {
+            Group g = ((StoreOperation.CreateGroup) op).group();
+            return g.withKey("(new)" + g.origin());
+        }
+        return Boolean.TRUE;
+    }
+
+    /** Applies the pending batch; each failing operation is reported, the rest go on. */
+    void flush() {
+        if (ops.isEmpty()) {
+            return;
+        }
+        List<StoreOperation> batchOps = new ArrayList<>(ops);
+        List<Pending> batchPending = new ArrayList<>(pending);
+        ops.clear();
+        pending.clear();
+        pendingUserNames.clear();
+        pendingGroupNames.clear();
+        List<StoreOperation.Outcome> outcomes;
+        try {
+            outcomes = store.apply(batchOps);
+            if (outcomes == null || outcomes.size() != batchOps.size()) {
+                throw new UsherException(UsherException.Code.STORE,
+                        "the store's apply returned " + (outcomes == null ? "null" : outcomes.size() + " outcomes")
+                                + " for " + batchOps.size() + " operations");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("source {}: the store failed a whole batch of {} operations", sid, batchOps.size(), e);
+            StoreOperation.Outcome failed = StoreOperation.Outcome.failure(e);
+            outcomes = new ArrayList<>();
+            for (int i = 0; i < batchOps.size(); i++) {
+                outcomes.add(failed);
+            }
+        }
+        for (int i = 0; i < batchOps.size(); i++) {
+            StoreOperation.Outcome o = outcomes.get(i);
+            Pending p = batchPending.get(i);
+            if (p.change == null) {
+                if (!o.ok()) {
+                    fail(p.subject, UsherException.Code.STORE, "could not move the user aside for a rename cycle: "
+                            + o.error().getMessage());
+                }
+                continue;
+            }
+            if (o.ok()) {
+                recordApplied(p.change, o.result());
+                if (p.onSuccess != null) {
+                    p.onSuccess.accept(o.result());
+                }
+            } else {
+                RuntimeException e = o.error();
+                UsherException.Code code = e instanceof UsherException ? ((UsherException) e).code()
+                        : UsherException.Code.STORE;
+                String msg = e instanceof UsherException ? e.getMessage()
+                        : "the store failed with " + e.getClass().getSimpleName();
+                if (!(e instanceof UsherException)) {
+                    LOG.warn("source {}: store failed to apply {} for {}", sid, p.change.kind(), p.subject, e);
+                }
+                fail(p.subject, code, p.change.kind() + " failed: " + msg);
+            }
+        }
+        progress();
+    }
+
+    private void recordApplied(Change change, Object result) {
+        counts.merge(change.kind(), 1L, Long::sum);
+        applied++;
+        lastChange = change;
+        lastResult = result;
+        if (planned != null) {
+            planned.add(change);
+        }
+        listeners.each(l -> l.onChange(runId, change));
+    }
+
+    private void fail(String subject, UsherException.Code code, String message) {
+        failureCount++;
+        Failure f = new Failure(subject, code, message);
+        lastFailure = f;
+        if (failures.size() < SyncReport.MAX_LISTED) {
+            failures.add(f);
+        }
+        listeners.each(l -> l.onFailure(runId, f));
+    }
+
+    private void warn(String message) {
+        warningCount++;
+        if (warnings.size() < SyncReport.MAX_LISTED) {
+            warnings.add(message);
+        }
+        listeners.each(l -> l.onWarning(runId, message));
+    }
+}
