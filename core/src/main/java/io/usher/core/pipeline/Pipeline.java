@@ -314,10 +314,21 @@ public final class Pipeline {
         public Builder rewriteUsername(String regex, String replacement) {
             Objects.requireNonNull(replacement, "replacement");
             Pattern p = compile(regex, "rewriteUsername");
-            try {
-                p.matcher("").replaceAll(replacement);
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("rewriteUsername: replacement refers to a group the pattern lacks");
+            int groups = p.matcher("").groupCount();
+            for (int i = 0; i < replacement.length(); i++) {
+                char c = replacement.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '$') {
+                    int j = i + 1;
+                    while (j < replacement.length() && Character.isDigit(replacement.charAt(j))) {
+                        j++;
+                    }
+                    if (j == i + 1 || Integer.parseInt(replacement.substring(i + 1, j)) > groups) {
+                        throw new IllegalArgumentException("rewriteUsername: replacement refers to a group the "
+                                + "pattern lacks at position " + i + " (escape a literal $ as \\$)");
+                    }
+                }
             }
             steps.add(new Rewrite(p, replacement));
             return this;

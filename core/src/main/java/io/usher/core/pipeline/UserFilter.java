@@ -53,6 +53,11 @@ public record UserFilter(String description, Predicate<SourceUser> predicate) {
         return new UserFilter("kind in " + set, u -> set.contains(u.kind()));
     }
 
+    /** The opposite of this filter ("not ..."). */
+    public UserFilter negate() {
+        return new UserFilter("not " + description, predicate.negate());
+    }
+
     /** The user is active in the source. */
     public static UserFilter active() {
         return new UserFilter("active", SourceUser::active);
