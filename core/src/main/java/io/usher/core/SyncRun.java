@@ -439,13 +439,17 @@ final class SyncRun implements ChangeSink {
         }
         String holder = h.user == null || h.user.isOwnedBy(sid) ? "another user of this source"
                 : h.user.isLocal() ? "a local user" : "a user of source '" + h.user.origin().sourceId() + "'";
-        String msg = "username is already held by " + holder + " (usernames compare ignoring case)";
+        refuseCollision(username, "username is already held by " + holder + " (usernames compare ignoring case)");
+    }
+
+    /** The collision policy's verdict on a name that stays with its holder: a failure, or a warning. */
+    private void refuseCollision(String subject, String msg) {
         if (source.collisions() == CollisionPolicy.FAIL) {
-            fail(username, UsherException.Code.CONFLICT, msg);
+            fail(subject, UsherException.Code.CONFLICT, msg);
         } else {
-            warn(username + ": " + msg + "; skipped");
+            warn(subject + ": " + msg + "; skipped");
             if (mode == SyncMode.PUSH) {
-                lastFailure = new Failure(username, UsherException.Code.CONFLICT, msg);
+                lastFailure = new Failure(subject, UsherException.Code.CONFLICT, msg);
             }
         }
     }
@@ -616,15 +620,7 @@ final class SyncRun implements ChangeSink {
     private void groupCollision(String name, Group holder) {
         String who = holder.isOwnedBy(sid) ? "another group of this source"
                 : holder.isLocal() ? "a local group" : "a group of source '" + holder.origin().sourceId() + "'";
-        String msg = "group name is already held by " + who + " (names compare ignoring case)";
-        if (source.collisions() == CollisionPolicy.FAIL) {
-            fail(name, UsherException.Code.CONFLICT, msg);
-        } else {
-            warn(name + ": " + msg + "; skipped");
-            if (mode == SyncMode.PUSH) {
-                lastFailure = new Failure(name, UsherException.Code.CONFLICT, msg);
-            }
-        }
+        refuseCollision(name, "group name is already held by " + who + " (names compare ignoring case)");
     }
 
     // ==================================================================== end of a snapshot
