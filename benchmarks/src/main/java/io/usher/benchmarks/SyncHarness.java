@@ -1,0 +1,149 @@
+package io.usher.benchmarks;
+
+import io.usher.core.ChangeKind;
+import io.usher.core.ProvisioningEngine;
+import io.usher.core.Source;
+import io.usher.core.SyncOptions;
+import io.usher.core.SyncReport;
+import io.usher.core.DeletionGuard;
+import io.usher.core.model.MemberKind;
+import io.usher.core.store.InMemoryUserStore;
+import io.usher.testkit.DirectoryGenerator;
+import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.InMemorySourceConnector;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Times whole syncs from the in-memory connector into {@link InMemoryUserStore} and prints the figures:
+ * the initial sync of a generated organisation, a no-op resync (full snapshot), and a resync after 1%
+ * changes (hires, renames, leavers, moves between groups) — read both incrementally and as a full snapshot.
+ * Peak heap is the sum of the heap pools' peaks during each phase (the generated directory itself lives in
+ * the same heap and is included).
+ *
+ * <p>Run (see docs/BENCHMARKS.md):
+ * {@code mvn -B -q -pl benchmarks -am package -DskipTests && java -Xmx512m -jar benchmarks/target/usher-benchmarks.jar}
+ * Arguments: users groups memberships (defaults 100000 10000 500000).
+ */
+public final class SyncHarness {
+
+    private SyncHarness() {}
+
+    public static void main(String[] args) {
+        int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int groups = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        long memberships = args.length > 2 ? Long.parseLong(args[2]) : 500_000;
+        out("Usher sync harness: %d users, %d groups, ~%d memberships, nesting depth 3; max heap %d MiB, %d cores",
+                users, groups, memberships, Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.getRuntime().availableProcessors());
+
+        long t0 = System.nanoTime();
+        InMemoryDirectory dir = DirectoryGenerator.builder().seed(7).users(users).groups(groups).nestingDepth(3)
+                .targetMemberships(memberships).caseCollisions(20).build().generate();
+        out("generated directory in %.2f s: %d users, %d groups, %d direct user memberships",
+                secs(System.nanoTime() - t0), dir.userCount(), dir.groupCount(), dir.membershipCount());
+
+        InMemoryUserStore store = new InMemoryUserStore();
+        InMemorySourceConnector connector = new InMemorySourceConnector(dir, 1000);
+        ProvisioningEngine engine = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("bench").connector(connector).guard(DeletionGuard.maxShare(0.05)).build())
+                .build();
+
+        SyncReport initial = phase("initial sync", () -> engine.synchronize("bench"));
+        SyncReport noop = phase("no-op resync (full snapshot)",
+                () -> engine.synchronize("bench", SyncOptions.fullSnapshot()));
+
+        int changes = change(dir, users / 100);
+        out("changed the directory: %d changes (hires, renames, leavers, group moves)", changes);
+        SyncReport incremental = phase("1% changes, incremental", () -> engine.synchronize("bench"));
+
+        change(dir, users / 100);
+        SyncReport snapshot = phase("1% changes, full snapshot",
+                () -> engine.synchronize("bench", SyncOptions.fullSnapshot()));
+
+        out("");
+        out("| run | time | peak heap | changes applied |");
+        out("|---|---|---|---|");
+        row("initial sync", initial);
+        row("no-op resync (full snapshot)", noop);
+        row("1% changes, incremental", incremental);
+        row("1% changes, full snapshot", snapshot);
+        out("no-op / initial time ratio: %.2f", (double) noop.duration().toNanos() / initial.duration().toNanos());
+        if (!initial.isClean() || noop.totalChanges() != 0) {
+            out("WARNING: initial sync not clean or no-op resync changed something");
+        }
+    }
+
+    private static final List<Long> PEAKS = new ArrayList<>();
+
+    private static SyncReport phase(String name, java.util.function.Supplier<SyncReport> body) {
+        System.gc();
+        List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+        pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        SyncReport r = body.get();
+        long peak = pools.stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        PEAKS.add(peak);
+        out("%-32s %7.2f s  peak heap %4d MiB  %s", name, secs(r.duration().toNanos()), peak >> 20,
+                r.counts());
+        return r;
+    }
+
+    private static void row(String name, SyncReport r) {
+        long peak = PEAKS.remove(0);
+        out("| %s | %.2f s | %d MiB | %d |", name, secs(r.duration().toNanos()), peak >> 20, r.totalChanges());
+    }
+
+    /** About n changes spread over hires, renames, leavers and moves. */
+    private static int change(InMemoryDirectory dir, int n) {
+        Random r = new Random(n * 31L + dir.currentSequence());
+        List<String> userIds = dir.userIds();
+        List<String> groupIds = dir.groupIds();
+        int done = 0;
+        for (int i = 0; i < n / 4; i++) {
+            String id = dir.addUser("hire" + dir.currentSequence() + "x" + i);
+            dir.addMember(groupIds.get(1 + r.nextInt(groupIds.size() - 1)), MemberKind.USER, id);
+            done++;
+        }
+        for (int i = 0; i < n / 4; i++) {
+            String id = userIds.get(r.nextInt(userIds.size()));
+            if (dir.user(id).isPresent()) {
+                dir.renameUser(id, "renamed" + dir.currentSequence());
+                done++;
+            }
+        }
+        for (int i = 0; i < n / 4; i++) {
+            String id = userIds.get(r.nextInt(userIds.size()));
+            if (dir.user(id).isPresent()) {
+                dir.deleteUser(id);
+                done++;
+            }
+        }
+        for (int i = 0; i < n / 4; i++) {
+            String id = userIds.get(r.nextInt(userIds.size()));
+            if (dir.user(id).isEmpty()) {
+                continue;
+            }
+            var current = dir.groupsOf(MemberKind.USER, id);
+            String to = groupIds.get(1 + r.nextInt(groupIds.size() - 1));
+            if (!current.isEmpty() && !current.contains(to)) {
+                dir.moveUser(id, current.iterator().next(), to);
+                done++;
+            }
+        }
+        return done;
+    }
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static void out(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+    }
+}
