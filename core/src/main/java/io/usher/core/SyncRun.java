@@ -339,13 +339,13 @@ final class SyncRun implements ChangeSink {
             User cur = existing.get();
             userKeys.put(ext, cur.key());
             usernames.put(cur.key(), cur.username());
-            Set<String> fields = desired.changedFields(cur);
-            if (fields.isEmpty()) {
+            if (desired.withKey(cur.key()).equals(cur)) {
                 unchanged++;
                 lastChange = null;
                 lastResult = cur;
                 return;
             }
+            Set<String> fields = desired.changedFields(cur);
             boolean renamed = fields.contains(User.USERNAME);
             if (renamed && !fold(desired.username()).equals(fold(cur.username()))) {
                 Holder h = holderOf(desired.username(), cur.key());
@@ -744,8 +744,12 @@ final class SyncRun implements ChangeSink {
             if (st.key == null) {
                 continue;
             }
-            Set<String> desired = flatten ? effectiveUsers(st) : Set.of(st.userMembers);
             Set<String> current = st.createdNow || isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);
+            if (!flatten && sameMembers(current, st.userMembers) && st.childGroups.length == 0
+                    && (st.createdNow || isPlaceholder(st.key) || store.members(st.key, MemberKind.GROUP).isEmpty())) {
+                continue; // the common no-op case: no set is built
+            }
+            Set<String> desired = flatten ? effectiveUsers(st) : new HashSet<>(List.of(st.userMembers));
             for (String u : desired) {
                 if (!current.contains(u)) {
                     addMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
@@ -787,6 +791,18 @@ final class SyncRun implements ChangeSink {
                 progress();
             }
         }
+    }
+
+    private static boolean sameMembers(Set<String> current, String[] desired) {
+        if (current.size() != desired.length) {
+            return false;
+        }
+        for (String d : desired) {
+            if (!current.contains(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isPlaceholder(String key) {

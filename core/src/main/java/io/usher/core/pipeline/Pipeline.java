@@ -243,11 +243,12 @@ public final class Pipeline {
     private static final class NamePart implements Step {
         @Override
         public String apply(String s) {
-            int back = s.lastIndexOf('\\');
-            if (back >= 0 && back < s.length() - 1) {
-                s = s.substring(back + 1);
-            }
             int at = s.indexOf('@');
+            int back = s.lastIndexOf('\\', at < 0 ? s.length() - 1 : at - 1);
+            if (back >= 0 && back < (at < 0 ? s.length() - 1 : at - 1)) {
+                s = s.substring(back + 1);
+                at = s.indexOf('@');
+            }
             return at > 0 ? s.substring(0, at) : s;
         }
 
