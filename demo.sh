@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -ntp -DskipTests install >/dev/null
-exec mvn -B -q -ntp -pl testkit exec:java -Dexec.mainClass=io.usher.testkit.demo.Demo -Dexec.args="${*:-}"
+exec mvn -B -q -ntp -pl testkit exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.usher.testkit.demo.Demo -Dexec.args="${*:-}"

@@ -294,8 +294,15 @@ final class SyncRun implements ChangeSink {
     @Override
     public void memberRemoved(String groupExternalId, MemberKind kind, String memberExternalId) {
         countRead();
+        if (mode == SyncMode.INCREMENTAL) {
+            // removals wait for the guard, like deactivations: a mass leave must not strip groups first
+            pendingMemberRemovals.add(new String[] {groupExternalId, kind.name(), memberExternalId});
+            return;
+        }
         membership(false, groupExternalId, kind, memberExternalId);
     }
+
+    private final List<String[]> pendingMemberRemovals = new ArrayList<>();
 
     private void countRead() {
         read++;
@@ -1024,6 +1031,15 @@ final class SyncRun implements ChangeSink {
             }
             guard(userRemovals.size(), ownedUsers, groupRemovals.size(), ownedGroups);
         }
+        for (String[] m : pendingMemberRemovals) {
+            if (guardTripped) {
+                withhold(Change.member(ChangeKind.MEMBER_REMOVED, Origin.of(sid, m[0]), null, m[0],
+                        MemberKind.valueOf(m[1]), m[2]));
+            } else {
+                membership(false, m[0], MemberKind.valueOf(m[1]), m[2]);
+            }
+        }
+        pendingMemberRemovals.clear();
         for (User u : userRemovals) {
             remove(u, "removed in the source");
         }
@@ -1140,8 +1156,13 @@ final class SyncRun implements ChangeSink {
                 fail(p.subject, code, p.change.kind() + " failed: " + msg);
             }
         }
-        progress();
+        if (applied - lastProgressApplied >= PROGRESS_EVERY) {
+            lastProgressApplied = applied;
+            progress();
+        }
     }
+
+    private long lastProgressApplied;
 
     private void recordApplied(Change change, Object result) {
         counts.merge(change.kind(), 1L, Long::sum);
