@@ -389,6 +389,33 @@ class EngineTest {
     }
 
     @Test
+    void aMassLeaveSeenIncrementallyStripsNoGroupsBeforeTheGuardRules() {
+        ListConnector c = new ListConnector();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            c.user("u" + i, "user" + i);
+            all.add("u" + i);
+        }
+        c.group("g", "everyone", all, List.of());
+        ProvisioningEngine e = engine(c);
+        e.synchronize("corp");
+        for (int i = 0; i < 20; i++) {
+            c.removeUser("u" + i);
+        }
+        SyncReport r = e.synchronize("corp");
+        assertThat(r.mode()).isEqualTo(SyncMode.INCREMENTAL);
+        assertThat(r.guardTripped()).isTrue();
+        assertThat(r.count(ChangeKind.MEMBER_REMOVED)).isZero();
+        assertThat(r.withheld()).extracting(Change::kind).contains(ChangeKind.MEMBER_REMOVED, ChangeKind.USER_DEACTIVATED);
+        assertThat(memberNames("everyone")).hasSize(40);
+        assertThat(r.cursorSaved()).isFalse();
+        SyncReport confirmed = e.synchronize("corp", SyncOptions.DEFAULT.withOverrideGuard());
+        assertThat(confirmed.count(ChangeKind.MEMBER_REMOVED)).isEqualTo(20);
+        assertThat(confirmed.count(ChangeKind.USER_DEACTIVATED)).isEqualTo(20);
+        assertThat(memberNames("everyone")).hasSize(20);
+    }
+
+    @Test
     void listenersSeeEveryChangeAndCannotBreakASync() {
         List<Change> seen = new ArrayList<>();
         List<Progress> progress = new ArrayList<>();
