@@ -320,7 +320,8 @@ public final class InMemoryDirectory {
     }
 
     private static <T> List<T> page(Map<String, T> from, int limit) {
-        List<T> out = new ArrayList<>(Math.min(limit, from.size()));
+        // not from.size(): on a TreeMap view that walks the whole tail, making a paged read quadratic
+        List<T> out = new ArrayList<>(Math.min(limit, 1024));
         for (T v : from.values()) {
             if (out.size() == limit) {
                 break;
