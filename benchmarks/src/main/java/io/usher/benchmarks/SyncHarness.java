@@ -9,6 +9,8 @@ import io.usher.core.DeletionGuard;
 import io.usher.core.model.MemberKind;
 import io.usher.core.store.InMemoryUserStore;
 import io.usher.testkit.DirectoryGenerator;
+import io.usher.testkit.DirectoryGroup;
+import io.usher.testkit.DirectoryUser;
 import io.usher.testkit.InMemoryDirectory;
 import io.usher.testkit.InMemorySourceConnector;
 import java.lang.management.ManagementFactory;
@@ -48,8 +50,19 @@ public final class SyncHarness {
         out("generated directory in %.2f s: %d users, %d groups, %d direct user memberships",
                 secs(System.nanoTime() - t0), dir.userCount(), dir.groupCount(), dir.membershipCount());
 
+        for (int round = 1; round <= 2; round++) {
+            long r0 = System.nanoTime();
+            long[] seen = new long[1];
+            InMemorySourceConnector.of(dir, 1000).snapshot(new io.usher.core.spi.SnapshotSink() {
+                @Override public void user(io.usher.core.spi.SourceUser u) { seen[0]++; }
+                @Override public void group(io.usher.core.spi.SourceGroup g) { seen[0] += g.memberUserIds().size(); }
+            });
+            out("read-only snapshot #%d (the connector's share of any sync): %.2f s, %d records+members", round,
+                    secs(System.nanoTime() - r0), seen[0]);
+        }
+
         InMemoryUserStore store = new InMemoryUserStore();
-        InMemorySourceConnector connector = new InMemorySourceConnector(dir, 1000);
+        InMemorySourceConnector connector = InMemorySourceConnector.of(dir, 1000);
         ProvisioningEngine engine = ProvisioningEngine.builder().store(store)
                 .source(Source.builder("bench").connector(connector).guard(DeletionGuard.maxShare(0.05)).build())
                 .build();
@@ -102,11 +115,11 @@ public final class SyncHarness {
     /** About n changes spread over hires, renames, leavers and moves. */
     private static int change(InMemoryDirectory dir, int n) {
         Random r = new Random(n * 31L + dir.currentSequence());
-        List<String> userIds = dir.userIds();
-        List<String> groupIds = dir.groupIds();
+        List<String> userIds = dir.users().map(DirectoryUser::id).collect(java.util.stream.Collectors.toList());
+        List<String> groupIds = dir.groups().map(DirectoryGroup::id).collect(java.util.stream.Collectors.toList());
         int done = 0;
         for (int i = 0; i < n / 4; i++) {
-            String id = dir.addUser("hire" + dir.currentSequence() + "x" + i);
+            String id = dir.addUser(DirectoryUser.of("hire" + dir.currentSequence() + "x" + i)).id();
             dir.addMember(groupIds.get(1 + r.nextInt(groupIds.size() - 1)), MemberKind.USER, id);
             done++;
         }

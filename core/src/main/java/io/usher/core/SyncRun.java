@@ -989,6 +989,9 @@ final class SyncRun implements ChangeSink {
             memberKey = child.get().key();
             memberName = child.get().name();
         }
+        if (store.groupsOf(kind, memberKey).contains(g.get().key()) == add) {
+            return; // already so: replays and overlapping cursors change nothing
+        }
         GroupState st = new GroupState(g.get().origin(), g.get().name());
         st.key = g.get().key();
         if (add) {
@@ -1040,7 +1043,18 @@ final class SyncRun implements ChangeSink {
             }
         }
         pendingMemberRemovals.clear();
+        flush();
         for (User u : userRemovals) {
+            if (!guardTripped && source.deprovision() == DeprovisionPolicy.DEACTIVATE) {
+                // the source no longer has the user, so none of its groups do: as a snapshot would find
+                for (String groupKey : store.groupsOf(MemberKind.USER, u.key())) {
+                    store.findGroup(groupKey).filter(g -> g.isOwnedBy(sid)).ifPresent(g -> {
+                        GroupState st = new GroupState(g.origin(), g.name());
+                        st.key = g.key();
+                        removeMember(st, MemberKind.USER, u.key(), u.username());
+                    });
+                }
+            }
             remove(u, "removed in the source");
         }
         for (Group g : groupRemovals) {

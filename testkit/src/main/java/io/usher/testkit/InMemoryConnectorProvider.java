@@ -7,30 +7,32 @@ import io.usher.core.spi.SourceConnector;
 import java.util.Set;
 
 /**
- * The {@code memory} connector type for flat configuration: {@code directory} names an
- * {@link InMemoryDirectory} registered with {@link InMemoryDirectory#register(String)}; {@code pageSize}
- * (1..100000, default 500). Registered for {@link java.util.ServiceLoader}.
+ * The {@code memory} connector type: an {@link InMemorySourceConnector} over a directory registered with
+ * {@link InMemoryDirectory#register(String)}. Keys: {@code directory} (required, the registered name) and
+ * {@code pageSize} (1 to 100000, default 500). Unknown keys are rejected. Registered for
+ * {@link java.util.ServiceLoader}. Stateless and thread-safe.
  */
 public final class InMemoryConnectorProvider implements ConnectorProvider {
-    private static final Set<String> KEYS = Set.of("directory", "pageSize");
+    public static final String DIRECTORY = "directory", PAGE_SIZE = "pageSize";
 
     @Override
     public String type() {
-        return "memory";
+        return InMemorySourceConnector.TYPE;
     }
 
     @Override
     public Set<String> keys() {
-        return KEYS;
+        return Set.of(DIRECTORY, PAGE_SIZE);
     }
 
     @Override
     public SourceConnector create(ConnectorConfig config) {
-        config.rejectUnknown(KEYS);
-        String name = config.require("directory");
-        int pageSize = config.intValue("pageSize", 500, 1, 100_000);
-        InMemoryDirectory dir = InMemoryDirectory.registered(name).orElseThrow(() ->
-                new ConfigException("directory", "no in-memory directory is registered under that name"));
-        return new InMemorySourceConnector(dir, pageSize);
+        config.rejectUnknown(keys());
+        String name = config.require(DIRECTORY);
+        int pageSize = config.intValue(PAGE_SIZE, InMemorySourceConnector.DEFAULT_PAGE_SIZE, 1,
+                InMemorySourceConnector.MAX_PAGE_SIZE);
+        InMemoryDirectory directory = InMemoryDirectory.registered(name).orElseThrow(() -> new ConfigException(
+                DIRECTORY, "no in-memory directory is registered under that name; call InMemoryDirectory.register"));
+        return InMemorySourceConnector.of(directory, pageSize);
     }
 }

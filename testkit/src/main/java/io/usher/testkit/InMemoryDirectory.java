@@ -1,300 +1,433 @@
 package io.usher.testkit;
 
 import io.usher.core.model.MemberKind;
-import io.usher.core.model.Values;
+import io.usher.core.spi.SourceException;
 import io.usher.core.spi.SourceGroup;
 import io.usher.core.spi.SourceUser;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A model of an identity provider's directory for tests: users with immutable ids, groups, nested groups
- * (cycles allowed — the engine must cope), disabled users and guests. Tests change it (add, rename,
- * disable, delete, move between groups) and every face built on it — {@link InMemorySourceConnector}
- * today, LDAP and fake REST APIs later — serves the new state.
+ * A model of an identity provider's directory: users, groups, nested groups (cycles allowed), and a change
+ * log with sequence numbers for incremental reads. Tests mutate it; connectors and the faces built on it
+ * (LDAP, Graph, Okta, Google, SAML/OIDC) serve it.
  *
- * <p>Every mutation is appended to a change log with a rising sequence number, so incremental reads can
- * replay what changed since a cursor; {@link #expireChangeLog()} forgets the log, as real sources do, so
- * old cursors become invalid.
+ * <p>Three kinds of methods:
+ * <ul>
+ *   <li><b>Mutations</b> ({@link #addUser}, {@link #renameUser}, {@link #addMember}, {@link #moveUser}, …):
+ *       each appends one or more {@link DirectoryChange}s with strictly increasing sequence numbers. Unknown
+ *       ids, taken names and other misuse throw {@link IllegalArgumentException}. Every mutation costs
+ *       O(1) or O(memberships it removes); none scans the directory.
+ *   <li><b>Inspection</b> ({@link #users()}, {@link #user}, {@link #members}, {@link #changesSince}, …):
+ *       for test assertions; never subject to fault injection.
+ *   <li><b>Serving reads</b> ({@link #readUserPage}, {@link #readGroupPage}, {@link #readChanges}): what a
+ *       connector or face calls. They are counted ({@link #recordsServed()}) and subject to fault injection
+ *       ({@link #failAfter}, {@link #failNextRead}, {@link #invalidateNextCursor}), in the manner of the
+ *       interceptors of UnboundID's in-memory directory server.
+ * </ul>
  *
- * <p>Thread-safe: one read-write lock guards all state. Reads by page ({@link #usersAfter}) cost
- * O(log n + page); membership changes are O(1): members are indexed from both sides.
+ * <p>Users and groups are ordered by id, which is stable: pages continue after the last id seen, so a page
+ * read is O(log n + page size) and nothing is copied whole.
+ *
+ * <p>Ids are UUID-shaped and drawn from a seeded generator, so two directories built by the same steps
+ * from the same seed are identical.
+ *
+ * <p>Thread-safe: one read-write lock guards the data and the change log, so each mutation is atomic and
+ * readers see a consistent state. The streams of {@link #users()} and {@link #groups()} read page by page
+ * and are weakly consistent (like {@link java.util.concurrent.ConcurrentHashMap} iterators). Fault
+ * settings have their own monitor.
  */
 public final class InMemoryDirectory {
-
-    /** A user as the directory holds it. Immutable. */
-    public record DirUser(String id, String loginName, String displayName, String givenName, String familyName,
-                          List<String> emails, boolean enabled, SourceUser.Kind kind,
-                          Map<String, List<String>> attributes) {
-        public DirUser {
-            id = Values.requireText(id, "id");
-            loginName = Values.requireText(loginName, "loginName");
-            emails = Values.copyList(emails, "emails");
-            kind = kind == null ? SourceUser.Kind.MEMBER : kind;
-            attributes = Values.copyAttributes(attributes);
-        }
-
-        /** A member user with a random id and the given login. */
-        public static DirUser of(String loginName) {
-            return new DirUser(UUID.randomUUID().toString(), loginName, loginName, null, null,
-                    List.of(loginName + "@example.test"), true, SourceUser.Kind.MEMBER, Map.of());
-        }
-
-        public DirUser withLoginName(String v) {
-            return new DirUser(id, v, displayName, givenName, familyName, emails, enabled, kind, attributes);
-        }
-
-        public DirUser withEnabled(boolean v) {
-            return new DirUser(id, loginName, displayName, givenName, familyName, emails, v, kind, attributes);
-        }
-
-        public DirUser withDisplayName(String v) {
-            return new DirUser(id, loginName, v, givenName, familyName, emails, enabled, kind, attributes);
-        }
-    }
-
-    /** A group as the directory holds it (members are kept apart, indexed both ways). Immutable. */
-    public record DirGroup(String id, String name, String description) {
-        public DirGroup {
-            id = Values.requireText(id, "id");
-            name = Values.requireText(name, "name");
-        }
-    }
-
-    /** What a change-log entry records. */
-    public enum ChangeType { USER_UPSERTED, USER_DELETED, GROUP_UPSERTED, GROUP_DELETED, MEMBER_ADDED, MEMBER_REMOVED }
-
-    /**
-     * One change-log entry: the sequence number, what changed, the user or group id, and for memberships
-     * the member's kind and id.
-     */
-    public record LoggedChange(long sequence, ChangeType type, String id, MemberKind memberKind, String memberId) {}
-
-    /** Thrown by {@link #changesSince} when the log no longer reaches back to the cursor. */
-    public static final class ChangeLogExpired extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ChangeLogExpired(String message) {
-            super(message);
-        }
-    }
-
-    private static final Map<String, InMemoryDirectory> REGISTRY = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryDirectory.class);
+    private static final int STREAM_PAGE = 1024;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final TreeMap<String, DirUser> users = new TreeMap<>();
-    private final TreeMap<String, DirGroup> groups = new TreeMap<>();
+    private final SplittableRandom ids;
+    private final int changeLogRetention;
+
+    private final TreeMap<String, DirectoryUser> users = new TreeMap<>();
+    private final Map<String, String> userByLogin = new HashMap<>();
+    private final TreeMap<String, DirectoryGroup> groups = new TreeMap<>();
+    private final Map<String, String> groupByName = new HashMap<>();
+
+    /** group id -> direct member user ids / member group ids; and the reverse indexes. */
     private final Map<String, Set<String>> groupUsers = new HashMap<>();
     private final Map<String, Set<String>> groupGroups = new HashMap<>();
     private final Map<String, Set<String>> userGroups = new HashMap<>();
     private final Map<String, Set<String>> groupParents = new HashMap<>();
-    private final List<LoggedChange> log = new ArrayList<>();
-    private long sequence;
-    private long logStart;
-    private boolean logging = true;
+    private long membershipCount;
 
-    // ------------------------------------------------------------------ registry for flat configuration
+    /** Entry i of the log has sequence {@code trimmedThrough + 1 + i}. */
+    private final ArrayList<DirectoryChange> log = new ArrayList<>();
+    private long sequence;
+    private long trimmedThrough;
+
+    private final Object faultMonitor = new Object();
+    private long failAfterRemaining = -1;
+    private SourceException failNext;
+    private boolean invalidateNextCursor;
+    private long recordsServed;
+
+    private InMemoryDirectory(long idSeed, int changeLogRetention) {
+        this.ids = new SplittableRandom(idSeed);
+        this.changeLogRetention = changeLogRetention;
+    }
+
+    /** An empty directory whose generated ids come from seed 0, keeping its whole change log. */
+    public static InMemoryDirectory create() {
+        return new InMemoryDirectory(0, Integer.MAX_VALUE);
+    }
+
+    /** An empty directory whose generated ids come from the given seed, keeping its whole change log. */
+    public static InMemoryDirectory create(long idSeed) {
+        return new InMemoryDirectory(idSeed, Integer.MAX_VALUE);
+    }
 
     /**
-     * Makes this directory reachable by name from flat configuration ({@code connector.directory=NAME} for
-     * the {@code memory} connector type). Close the registration when the test ends. The registry is a
-     * static map because a {@code ServiceLoader}-created provider has no other way to reach a test's
-     * object; names must be unique while registered.
+     * An empty directory that keeps at least the last {@code retainedChanges} log entries (and at most twice
+     * as many); older cursors become invalid, as expired DirSync cookies or delta links do.
      */
-    public AutoCloseable register(String name) {
-        Objects.requireNonNull(name, "name");
-        if (REGISTRY.putIfAbsent(name, this) != null) {
-            throw new IllegalStateException("a directory named '" + name + "' is already registered");
+    public static InMemoryDirectory create(long idSeed, int retainedChanges) {
+        if (retainedChanges < 1) {
+            throw new IllegalArgumentException("retainedChanges must be at least 1");
         }
-        return () -> REGISTRY.remove(name, this);
+        return new InMemoryDirectory(idSeed, retainedChanges);
     }
 
-    /** The directory registered under the name, if any. */
+    // ------------------------------------------------------------------ registry
+
+    /**
+     * Makes this directory findable by name for the {@code memory} {@link io.usher.core.spi.ConnectorProvider}
+     * (whose flat configuration cannot carry an object). Close the registration when the test ends.
+     *
+     * <p>The registry is the one piece of static mutable state in testkit: a process-wide concurrent map, so
+     * use names unique to the test (or close registrations in {@code @AfterEach}).
+     *
+     * @throws IllegalStateException if another directory holds the name
+     */
+    public Registration register(String name) {
+        DirectoryRegistry.register(name, this);
+        return new Registration(name, this);
+    }
+
+    /** The directory registered under this name, if any. */
     public static Optional<InMemoryDirectory> registered(String name) {
-        return Optional.ofNullable(REGISTRY.get(name));
+        return DirectoryRegistry.lookup(name);
     }
 
-    // ------------------------------------------------------------------ users
+    /**
+     * A directory's registration under a name; {@link #close()} removes it (idempotent). Immutable and
+     * thread-safe.
+     */
+    public record Registration(String name, InMemoryDirectory directory) implements AutoCloseable {
+        @Override
+        public void close() {
+            DirectoryRegistry.unregister(name, directory);
+        }
+    }
 
-    /** Adds a user; returns its id. */
-    public String addUser(DirUser user) {
+    // ------------------------------------------------------------------ user mutations
+
+    /**
+     * Adds a user. A {@code null} id is replaced by a generated one.
+     *
+     * @return the stored user, with its id
+     * @throws IllegalArgumentException if the id or the login name (exactly) is taken
+     */
+    public DirectoryUser addUser(DirectoryUser user) {
+        Objects.requireNonNull(user, "user");
         return write(() -> {
-            if (users.containsKey(user.id())) {
-                throw new IllegalArgumentException("a user with this id exists");
+            DirectoryUser stored = user.id() == null ? user.withId(newId(users)) : user;
+            if (users.containsKey(stored.id())) {
+                throw new IllegalArgumentException("user id " + stored.id() + " is taken");
             }
-            users.put(user.id(), user);
-            userGroups.put(user.id(), new LinkedHashSet<>());
-            record(ChangeType.USER_UPSERTED, user.id(), null, null);
-            return user.id();
+            requireLoginFree(stored.loginName(), null);
+            users.put(stored.id(), stored);
+            userByLogin.put(stored.loginName(), stored.id());
+            append(seq -> new DirectoryChange.UserUpserted(seq, stored));
+            return stored;
         });
     }
 
-    /** Adds a member user with a random id and the given login; returns the id. */
-    public String addUser(String loginName) {
-        return addUser(DirUser.of(loginName));
+    /** Changes a user's login name; the id stays (a rename, not a delete and create). */
+    public DirectoryUser renameUser(String userId, String newLoginName) {
+        return write(() -> replaceUser(requireUser(userId).withLoginName(newLoginName)));
     }
 
-    public Optional<DirUser> user(String id) {
-        return read(() -> Optional.ofNullable(users.get(id)));
-    }
-
-    /** Replaces a user's values (the id stays). */
-    public void updateUser(String id, UnaryOperator<DirUser> change) {
-        write(() -> {
-            DirUser old = requireUser(id);
-            DirUser now = change.apply(old);
-            if (!now.id().equals(id)) {
-                throw new IllegalArgumentException("a user's id never changes");
-            }
-            users.put(id, now);
-            record(ChangeType.USER_UPSERTED, id, null, null);
-            return null;
-        });
-    }
-
-    /** Changes the login name; the id stays (a rename, not a new user). */
-    public void renameUser(String id, String newLoginName) {
-        updateUser(id, u -> u.withLoginName(newLoginName));
-    }
-
-    public void disableUser(String id) {
-        updateUser(id, u -> u.withEnabled(false));
-    }
-
-    public void enableUser(String id) {
-        updateUser(id, u -> u.withEnabled(true));
-    }
-
-    /** Deletes the user and its memberships (each logged as a removal first). */
-    public void deleteUser(String id) {
-        write(() -> {
-            requireUser(id);
-            for (String g : List.copyOf(userGroups.get(id))) {
-                unlink(g, MemberKind.USER, id);
-            }
-            users.remove(id);
-            userGroups.remove(id);
-            record(ChangeType.USER_DELETED, id, null, null);
-            return null;
-        });
-    }
-
-    // ------------------------------------------------------------------ groups
-
-    public String addGroup(DirGroup group) {
+    /** Replaces every field of the user with the same id. */
+    public DirectoryUser updateUser(DirectoryUser user) {
+        Objects.requireNonNull(user, "user");
+        if (user.id() == null) {
+            throw new IllegalArgumentException("updateUser needs the user's id");
+        }
         return write(() -> {
-            if (groups.containsKey(group.id())) {
-                throw new IllegalArgumentException("a group with this id exists");
-            }
-            groups.put(group.id(), group);
-            groupUsers.put(group.id(), new LinkedHashSet<>());
-            groupGroups.put(group.id(), new LinkedHashSet<>());
-            groupParents.put(group.id(), new LinkedHashSet<>());
-            record(ChangeType.GROUP_UPSERTED, group.id(), null, null);
-            return group.id();
+            requireUser(user.id());
+            return replaceUser(user);
         });
     }
 
-    /** Adds a group with a random id; returns the id. */
-    public String addGroup(String name) {
-        return addGroup(new DirGroup(UUID.randomUUID().toString(), name, null));
+    public DirectoryUser disableUser(String userId) {
+        return write(() -> replaceUser(requireUser(userId).withEnabled(false)));
     }
 
-    public Optional<DirGroup> group(String id) {
-        return read(() -> Optional.ofNullable(groups.get(id)));
+    public DirectoryUser enableUser(String userId) {
+        return write(() -> replaceUser(requireUser(userId).withEnabled(true)));
     }
 
-    public void renameGroup(String id, String newName) {
-        write(() -> {
-            DirGroup g = requireGroup(id);
-            groups.put(id, new DirGroup(id, newName, g.description()));
-            record(ChangeType.GROUP_UPSERTED, id, null, null);
-            return null;
+    /** Deletes the user and its memberships. Returns whether it existed. */
+    public boolean deleteUser(String userId) {
+        return write(() -> {
+            DirectoryUser old = users.remove(userId);
+            if (old == null) {
+                return false;
+            }
+            userByLogin.remove(old.loginName());
+            Set<String> in = userGroups.remove(userId);
+            if (in != null) {
+                for (String g : in) {
+                    groupUsers.get(g).remove(userId);
+                }
+                membershipCount -= in.size();
+            }
+            append(seq -> new DirectoryChange.UserDeleted(seq, userId));
+            return true;
         });
     }
 
-    /** Deletes the group, its memberships, and its place in parent groups. */
-    public void deleteGroup(String id) {
-        write(() -> {
-            requireGroup(id);
-            for (String u : List.copyOf(groupUsers.get(id))) {
-                unlink(id, MemberKind.USER, u);
+    private DirectoryUser replaceUser(DirectoryUser updated) {
+        DirectoryUser old = users.get(updated.id());
+        requireLoginFree(updated.loginName(), updated.id());
+        userByLogin.remove(old.loginName());
+        userByLogin.put(updated.loginName(), updated.id());
+        users.put(updated.id(), updated);
+        append(seq -> new DirectoryChange.UserUpserted(seq, updated));
+        return updated;
+    }
+
+    private void requireLoginFree(String loginName, String exceptId) {
+        String holder = userByLogin.get(loginName);
+        if (holder != null && !holder.equals(exceptId)) {
+            throw new IllegalArgumentException("login name is taken by user " + holder);
+        }
+    }
+
+    private DirectoryUser requireUser(String userId) {
+        DirectoryUser u = userId == null ? null : users.get(userId);
+        if (u == null) {
+            throw new IllegalArgumentException("no user with id " + userId);
+        }
+        return u;
+    }
+
+    // ------------------------------------------------------------------ group mutations
+
+    /**
+     * Adds a group without members. A {@code null} id is replaced by a generated one.
+     *
+     * @throws IllegalArgumentException if the id or the name (exactly) is taken
+     */
+    public DirectoryGroup addGroup(DirectoryGroup group) {
+        Objects.requireNonNull(group, "group");
+        return write(() -> {
+            DirectoryGroup stored = group.id() == null ? group.withId(newId(groups)) : group;
+            if (groups.containsKey(stored.id())) {
+                throw new IllegalArgumentException("group id " + stored.id() + " is taken");
             }
-            for (String c : List.copyOf(groupGroups.get(id))) {
-                unlink(id, MemberKind.GROUP, c);
-            }
-            for (String p : List.copyOf(groupParents.get(id))) {
-                unlink(p, MemberKind.GROUP, id);
-            }
-            groups.remove(id);
-            groupUsers.remove(id);
-            groupGroups.remove(id);
-            groupParents.remove(id);
-            record(ChangeType.GROUP_DELETED, id, null, null);
-            return null;
+            requireGroupNameFree(stored.name(), null);
+            groups.put(stored.id(), stored);
+            groupByName.put(stored.name(), stored.id());
+            append(seq -> new DirectoryChange.GroupAdded(seq, stored));
+            return stored;
         });
     }
 
-    /** Adds a user or group to a group; returns false if it was already a member. */
+    /** Adds a group with this name and no description. */
+    public DirectoryGroup addGroup(String name) {
+        return addGroup(DirectoryGroup.of(name));
+    }
+
+    /** Changes a group's name; the id and the members stay. */
+    public DirectoryGroup renameGroup(String groupId, String newName) {
+        return write(() -> replaceGroup(requireGroup(groupId).withName(newName)));
+    }
+
+    /** Replaces the name and description of the group with the same id; members stay. */
+    public DirectoryGroup updateGroup(DirectoryGroup group) {
+        Objects.requireNonNull(group, "group");
+        return write(() -> {
+            requireGroup(group.id());
+            return replaceGroup(group);
+        });
+    }
+
+    /** Deletes the group, its memberships, and its place in other groups. Returns whether it existed. */
+    public boolean deleteGroup(String groupId) {
+        return write(() -> {
+            DirectoryGroup old = groups.remove(groupId);
+            if (old == null) {
+                return false;
+            }
+            groupByName.remove(old.name());
+            membershipCount -= unlinkAll(groupUsers.remove(groupId), userGroups, groupId);
+            membershipCount -= unlinkAll(groupGroups.remove(groupId), groupParents, groupId);
+            membershipCount -= unlinkAll(groupParents.remove(groupId), groupGroups, groupId);
+            append(seq -> new DirectoryChange.GroupDeleted(seq, groupId));
+            return true;
+        });
+    }
+
+    private static int unlinkAll(Set<String> others, Map<String, Set<String>> reverse, String groupId) {
+        if (others == null) {
+            return 0;
+        }
+        for (String o : others) {
+            reverse.get(o).remove(groupId);
+        }
+        return others.size();
+    }
+
+    private DirectoryGroup replaceGroup(DirectoryGroup updated) {
+        DirectoryGroup old = groups.get(updated.id());
+        requireGroupNameFree(updated.name(), updated.id());
+        groupByName.remove(old.name());
+        groupByName.put(updated.name(), updated.id());
+        groups.put(updated.id(), updated);
+        append(seq -> new DirectoryChange.GroupUpdated(seq, updated));
+        return updated;
+    }
+
+    private void requireGroupNameFree(String name, String exceptId) {
+        String holder = groupByName.get(name);
+        if (holder != null && !holder.equals(exceptId)) {
+            throw new IllegalArgumentException("group name is taken by group " + holder);
+        }
+    }
+
+    private DirectoryGroup requireGroup(String groupId) {
+        DirectoryGroup g = groupId == null ? null : groups.get(groupId);
+        if (g == null) {
+            throw new IllegalArgumentException("no group with id " + groupId);
+        }
+        return g;
+    }
+
+    // ------------------------------------------------------------------ membership mutations
+
+    /**
+     * Makes a user or group a direct member of a group. Group members may form cycles (real directories
+     * allow them); only a group containing itself directly is refused.
+     *
+     * @return false if the membership was already there (nothing is logged then)
+     */
     public boolean addMember(String groupId, MemberKind kind, String memberId) {
+        Objects.requireNonNull(kind, "kind");
         return write(() -> {
             requireGroup(groupId);
             if (kind == MemberKind.USER) {
                 requireUser(memberId);
             } else {
                 requireGroup(memberId);
+                if (groupId.equals(memberId)) {
+                    throw new IllegalArgumentException("a group cannot contain itself directly");
+                }
             }
-            boolean added = (kind == MemberKind.USER ? groupUsers : groupGroups).get(groupId).add(memberId);
-            if (added) {
-                (kind == MemberKind.USER ? userGroups : groupParents).get(memberId).add(groupId);
-                record(ChangeType.MEMBER_ADDED, groupId, kind, memberId);
-            }
-            return added;
+            return link(groupId, kind, memberId);
         });
     }
 
+    /** Ends a direct membership. Returns false if it was not there (nothing is logged then). */
     public boolean removeMember(String groupId, MemberKind kind, String memberId) {
-        return write(() -> {
-            requireGroup(groupId);
-            return unlink(groupId, kind, memberId);
-        });
+        Objects.requireNonNull(kind, "kind");
+        return write(() -> unlink(groupId, kind, memberId));
     }
 
-    /** Moves a user from one group to another. */
+    /**
+     * Moves a user from one group to another: two log entries, a removal then an addition.
+     *
+     * @throws IllegalArgumentException if the user is not a direct member of {@code fromGroupId}
+     */
     public void moveUser(String userId, String fromGroupId, String toGroupId) {
         write(() -> {
-            removeMember(fromGroupId, MemberKind.USER, userId);
-            addMember(toGroupId, MemberKind.USER, userId);
+            requireUser(userId);
+            requireGroup(fromGroupId);
+            requireGroup(toGroupId);
+            if (!unlink(fromGroupId, MemberKind.USER, userId)) {
+                throw new IllegalArgumentException("user " + userId + " is not a member of group " + fromGroupId);
+            }
+            link(toGroupId, MemberKind.USER, userId);
             return null;
         });
     }
 
-    private boolean unlink(String groupId, MemberKind kind, String memberId) {
-        boolean removed = (kind == MemberKind.USER ? groupUsers : groupGroups).get(groupId).remove(memberId);
-        if (removed) {
-            Set<String> back = (kind == MemberKind.USER ? userGroups : groupParents).get(memberId);
-            if (back != null) {
-                back.remove(groupId);
-            }
-            record(ChangeType.MEMBER_REMOVED, groupId, kind, memberId);
+    private boolean link(String groupId, MemberKind kind, String memberId) {
+        boolean added = forward(kind).computeIfAbsent(groupId, k -> new HashSet<>()).add(memberId);
+        if (added) {
+            reverse(kind).computeIfAbsent(memberId, k -> new HashSet<>()).add(groupId);
+            membershipCount++;
+            append(seq -> new DirectoryChange.MemberAdded(seq, groupId, kind, memberId));
         }
-        return removed;
+        return added;
     }
 
-    // ------------------------------------------------------------------ reading
+    private boolean unlink(String groupId, MemberKind kind, String memberId) {
+        Set<String> ms = forward(kind).get(groupId);
+        if (ms == null || !ms.remove(memberId)) {
+            return false;
+        }
+        reverse(kind).get(memberId).remove(groupId);
+        membershipCount--;
+        append(seq -> new DirectoryChange.MemberRemoved(seq, groupId, kind, memberId));
+        return true;
+    }
+
+    private Map<String, Set<String>> forward(MemberKind kind) {
+        return kind == MemberKind.USER ? groupUsers : groupGroups;
+    }
+
+    private Map<String, Set<String>> reverse(MemberKind kind) {
+        return kind == MemberKind.USER ? userGroups : groupParents;
+    }
+
+    // ------------------------------------------------------------------ inspection
+
+    public Optional<DirectoryUser> user(String userId) {
+        return read(() -> Optional.ofNullable(users.get(userId)));
+    }
+
+    /** Exact (case-sensitive) lookup by login name. */
+    public Optional<DirectoryUser> userByLoginName(String loginName) {
+        return read(() -> Optional.ofNullable(userByLogin.get(loginName)).map(users::get));
+    }
+
+    public Optional<DirectoryGroup> group(String groupId) {
+        return read(() -> Optional.ofNullable(groups.get(groupId)));
+    }
+
+    /** Exact (case-sensitive) lookup by group name. */
+    public Optional<DirectoryGroup> groupByName(String name) {
+        return read(() -> Optional.ofNullable(groupByName.get(name)).map(groups::get));
+    }
 
     public int userCount() {
         return read(users::size);
@@ -304,25 +437,176 @@ public final class InMemoryDirectory {
         return read(groups::size);
     }
 
-    /** Direct user memberships in all groups. */
+    /** Direct memberships of both kinds. */
     public long membershipCount() {
-        return read(() -> groupUsers.values().stream().mapToLong(Set::size).sum());
+        return read(() -> membershipCount);
     }
 
-    /** Up to {@code limit} users in id order after {@code afterId} ({@code null}: from the start). */
-    public List<DirUser> usersAfter(String afterId, int limit) {
-        return read(() -> page(afterId == null ? users : users.tailMap(afterId, false), limit));
+    /** Every user in id order, read lazily page by page (weakly consistent). */
+    public Stream<DirectoryUser> users() {
+        return paged(users);
     }
 
-    /** Up to {@code limit} groups in id order after {@code afterId} ({@code null}: from the start). */
-    public List<DirGroup> groupsAfter(String afterId, int limit) {
-        return read(() -> page(afterId == null ? groups : groups.tailMap(afterId, false), limit));
+    /** Every group in id order, read lazily page by page (weakly consistent). */
+    public Stream<DirectoryGroup> groups() {
+        return paged(groups);
     }
 
-    private static <T> List<T> page(Map<String, T> from, int limit) {
-        // not from.size(): on a TreeMap view that walks the whole tail, making a paged read quadratic
-        List<T> out = new ArrayList<>(Math.min(limit, 1024));
-        for (T v : from.values()) {
+    /** The ids of the group's direct members of one kind (a copy; empty for an unknown group). */
+    public Set<String> members(String groupId, MemberKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        return read(() -> copy(forward(kind).get(groupId)));
+    }
+
+    /** The ids of the groups that directly contain this user or group (a copy). */
+    public Set<String> groupsOf(MemberKind kind, String memberId) {
+        Objects.requireNonNull(kind, "kind");
+        return read(() -> copy(reverse(kind).get(memberId)));
+    }
+
+    private static Set<String> copy(Set<String> s) {
+        return s == null || s.isEmpty() ? Set.of() : Collections.unmodifiableSet(new HashSet<>(s));
+    }
+
+    /**
+     * The user as a source reports it: {@code enabled} becomes {@code active}, and {@code groups} holds the
+     * current names of the user's direct groups (like AD memberOf; empty if the user is no longer here).
+     */
+    public SourceUser toSourceUser(DirectoryUser user) {
+        Objects.requireNonNull(user, "user");
+        return read(() -> sourceUser(user));
+    }
+
+    /** The group as a source reports it, with its current direct members of both kinds. */
+    public SourceGroup toSourceGroup(DirectoryGroup group) {
+        Objects.requireNonNull(group, "group");
+        return read(() -> sourceGroup(group));
+    }
+
+    private SourceUser sourceUser(DirectoryUser u) {
+        Set<String> groupIds = u.id() == null ? null : userGroups.get(u.id());
+        Set<String> names = new LinkedHashSet<>();
+        if (groupIds != null) {
+            for (String g : groupIds) {
+                names.add(groups.get(g).name());
+            }
+        }
+        return new SourceUser(u.id(), u.loginName(), u.displayName(), u.givenName(), u.familyName(), u.emails(),
+                u.enabled(), u.kind(), names, u.attributes());
+    }
+
+    private SourceGroup sourceGroup(DirectoryGroup g) {
+        Set<String> us = g.id() == null ? null : groupUsers.get(g.id());
+        Set<String> gs = g.id() == null ? null : groupGroups.get(g.id());
+        return new SourceGroup(g.id(), g.name(), g.description(), us == null ? Set.of() : us,
+                gs == null ? Set.of() : gs, Map.of());
+    }
+
+    // ------------------------------------------------------------------ change log
+
+    /** The sequence number of the latest change (0 for a new directory). */
+    public long currentSequence() {
+        return read(() -> sequence);
+    }
+
+    /** The lowest sequence from which {@link #changesSince} can still replay. */
+    public long oldestReplayableSequence() {
+        return read(() -> trimmedThrough);
+    }
+
+    /** How many entries the change log holds now. */
+    public int changeLogSize() {
+        return read(log::size);
+    }
+
+    /**
+     * The changes after {@code sinceSequence}, read atomically, or empty if that point is no longer (or not
+     * yet) in the log: below {@link #oldestReplayableSequence()} or above {@link #currentSequence()}.
+     * Inspection only: never subject to fault injection.
+     */
+    public Optional<ChangeBatch> changesSince(long sinceSequence) {
+        return read(() -> {
+            if (sinceSequence < trimmedThrough || sinceSequence > sequence) {
+                return Optional.empty();
+            }
+            int from = (int) (sinceSequence - trimmedThrough);
+            return Optional.of(new ChangeBatch(sinceSequence, sequence, new ArrayList<>(log.subList(from, log.size()))));
+        });
+    }
+
+    /**
+     * Forgets log entries up to and including {@code throughSequence} (capped at the current sequence), so
+     * that older cursors become invalid. The generator calls it so that a generated directory starts with an
+     * empty log.
+     */
+    public void trimChangeLog(long throughSequence) {
+        write(() -> {
+            long through = Math.min(throughSequence, sequence);
+            if (through > trimmedThrough) {
+                log.subList(0, (int) (through - trimmedThrough)).clear();
+                log.trimToSize();
+                trimmedThrough = through;
+            }
+            return null;
+        });
+    }
+
+    private void append(java.util.function.LongFunction<DirectoryChange> change) {
+        sequence++;
+        log.add(change.apply(sequence));
+        if (log.size() > 2L * changeLogRetention) {
+            int drop = log.size() - changeLogRetention;
+            log.subList(0, drop).clear();
+            trimmedThrough += drop;
+        }
+    }
+
+    // ------------------------------------------------------------------ serving reads
+
+    /**
+     * Up to {@code limit} users with ids after {@code afterId} ({@code null}: from the start), in id order.
+     * Counted and subject to fault injection.
+     *
+     * @throws SourceException an injected fault ({@code SOURCE_UNAVAILABLE} by default)
+     */
+    public List<DirectoryUser> readUserPage(String afterId, int limit) throws SourceException {
+        List<DirectoryUser> page = read(() -> page(users, afterId, limit));
+        charge(page.size());
+        return page;
+    }
+
+    /** As {@link #readUserPage}, for groups. */
+    public List<DirectoryGroup> readGroupPage(String afterId, int limit) throws SourceException {
+        List<DirectoryGroup> page = read(() -> page(groups, afterId, limit));
+        charge(page.size());
+        return page;
+    }
+
+    /**
+     * As {@link #changesSince}, but counted (one record per change) and subject to fault injection: after
+     * {@link #invalidateNextCursor()} it answers empty once, as if the log had expired.
+     */
+    public Optional<ChangeBatch> readChanges(long sinceSequence) throws SourceException {
+        synchronized (faultMonitor) {
+            if (invalidateNextCursor) {
+                invalidateNextCursor = false;
+                LOG.info("injected fault: treating cursor {} as expired", sinceSequence);
+                return Optional.empty();
+            }
+        }
+        Optional<ChangeBatch> batch = changesSince(sinceSequence);
+        charge(batch.map(b -> b.changes().size()).orElse(0));
+        return batch;
+    }
+
+    private static <V> List<V> page(NavigableMap<String, V> map, String afterId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        Map<String, V> tail = afterId == null ? map : map.tailMap(afterId, false);
+        // not tail.size(): on a TreeMap view it walks the whole tail, which made paged reads quadratic
+        List<V> out = new ArrayList<>(Math.min(limit, 1024));
+        for (V v : tail.values()) {
             if (out.size() == limit) {
                 break;
             }
@@ -331,117 +615,127 @@ public final class InMemoryDirectory {
         return out;
     }
 
-    /** Every user id, in order (a copy). */
-    public List<String> userIds() {
-        return read(() -> new ArrayList<>(users.keySet()));
-    }
+    private <V> Stream<V> paged(NavigableMap<String, V> map) {
+        Spliterator<V> split = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
+                Spliterator.ORDERED | Spliterator.NONNULL) {
+            private List<V> buffer = List.of();
+            private int next;
+            private String lastKey;
+            private boolean done;
 
-    /** Every group id, in order (a copy). */
-    public List<String> groupIds() {
-        return read(() -> new ArrayList<>(groups.keySet()));
-    }
-
-    /** Direct members of one kind (a copy). */
-    public Set<String> members(String groupId, MemberKind kind) {
-        return read(() -> Set.copyOf((kind == MemberKind.USER ? groupUsers : groupGroups)
-                .getOrDefault(groupId, Set.of())));
-    }
-
-    /** Whether the member is directly in the group. O(1). */
-    public boolean isMember(String groupId, MemberKind kind, String memberId) {
-        return read(() -> (kind == MemberKind.USER ? groupUsers : groupGroups).getOrDefault(groupId, Set.of())
-                .contains(memberId));
-    }
-
-    /** The groups that directly contain the user or group (a copy). */
-    public Set<String> groupsOf(MemberKind kind, String memberId) {
-        return read(() -> Set.copyOf((kind == MemberKind.USER ? userGroups : groupParents)
-                .getOrDefault(memberId, Set.of())));
-    }
-
-    /** The user as a connector reports it; {@code groups} holds its direct groups' names (like memberOf). */
-    public SourceUser toSourceUser(DirUser u) {
-        return read(() -> {
-            List<String> groupNames = new ArrayList<>();
-            for (String g : userGroups.getOrDefault(u.id(), Set.of())) {
-                groupNames.add(groups.get(g).name());
+            @Override
+            public boolean tryAdvance(Consumer<? super V> action) {
+                if (next == buffer.size()) {
+                    if (done) {
+                        return false;
+                    }
+                    List<Map.Entry<String, V>> entries = read(() -> {
+                        Map<String, V> tail = lastKey == null ? map : map.tailMap(lastKey, false);
+                        List<Map.Entry<String, V>> out = new ArrayList<>(STREAM_PAGE);
+                        for (Map.Entry<String, V> e : tail.entrySet()) {
+                            if (out.size() == STREAM_PAGE) {
+                                break;
+                            }
+                            out.add(Map.entry(e.getKey(), e.getValue()));
+                        }
+                        return out;
+                    });
+                    if (entries.isEmpty()) {
+                        done = true;
+                        return false;
+                    }
+                    done = entries.size() < STREAM_PAGE;
+                    lastKey = entries.get(entries.size() - 1).getKey();
+                    List<V> values = new ArrayList<>(entries.size());
+                    entries.forEach(e -> values.add(e.getValue()));
+                    buffer = values;
+                    next = 0;
+                }
+                action.accept(buffer.get(next++));
+                return true;
             }
-            return new SourceUser(u.id(), u.loginName(), u.displayName(), u.givenName(), u.familyName(), u.emails(),
-                    u.enabled(), u.kind(), new LinkedHashSet<>(groupNames), u.attributes());
-        });
+        };
+        return StreamSupport.stream(split, false);
     }
 
-    /** The group as a connector reports it, with its direct members. */
-    public SourceGroup toSourceGroup(DirGroup g) {
-        return read(() -> new SourceGroup(g.id(), g.name(), g.description(), groupUsers.get(g.id()),
-                groupGroups.get(g.id()), Map.of()));
-    }
-
-    // ------------------------------------------------------------------ change log
-
-    /** The sequence number of the newest change (0 before any). */
-    public long currentSequence() {
-        return read(() -> sequence);
-    }
-
-    /** The changes after {@code since}, in order. */
-    public List<LoggedChange> changesSince(long since) {
-        return read(() -> {
-            if (since < logStart || since > sequence) {
-                throw new ChangeLogExpired("the change log does not reach back to sequence " + since);
-            }
-            return new ArrayList<>(log.subList((int) (since - logStart), log.size()));
-        });
-    }
-
-    /** Forgets the change log: cursors from before now become invalid, as when a real source expires them. */
-    public void expireChangeLog() {
-        write(() -> {
-            log.clear();
-            logStart = sequence;
-            return null;
-        });
-    }
+    // ------------------------------------------------------------------ fault injection
 
     /**
-     * Runs bulk loading without a change log (for generators and benchmarks); afterwards the log starts
-     * at the current sequence.
+     * Arms a one-shot fault: serving reads may hand out {@code records} more records, and the read that would
+     * pass that count throws {@link SourceException} with code {@code SOURCE_UNAVAILABLE} instead of
+     * answering, as a directory that drops the connection mid-search. The fault then disarms itself.
      */
-    public void withoutChangeLog(Runnable body) {
-        write(() -> {
-            logging = false;
-            try {
-                body.run();
-            } finally {
-                logging = true;
-                log.clear();
-                logStart = sequence;
+    public void failAfter(int records) {
+        if (records < 0) {
+            throw new IllegalArgumentException("records must not be negative");
+        }
+        synchronized (faultMonitor) {
+            failAfterRemaining = records;
+        }
+    }
+
+    /** Arms a one-shot fault: the next serving read throws this exception (any code). */
+    public void failNextRead(SourceException exception) {
+        Objects.requireNonNull(exception, "exception");
+        synchronized (faultMonitor) {
+            failNext = exception;
+        }
+    }
+
+    /** Arms a one-shot fault: the next {@link #readChanges} answers as if the cursor had expired. */
+    public void invalidateNextCursor() {
+        synchronized (faultMonitor) {
+            invalidateNextCursor = true;
+        }
+    }
+
+    /** Disarms every fault. */
+    public void clearFaults() {
+        synchronized (faultMonitor) {
+            failAfterRemaining = -1;
+            failNext = null;
+            invalidateNextCursor = false;
+        }
+    }
+
+    /** How many records the serving reads have handed out so far. */
+    public long recordsServed() {
+        synchronized (faultMonitor) {
+            return recordsServed;
+        }
+    }
+
+    private void charge(int records) throws SourceException {
+        synchronized (faultMonitor) {
+            if (failNext != null) {
+                SourceException e = failNext;
+                failNext = null;
+                LOG.info("injected fault: failing a read with code {}", e.code());
+                throw e;
             }
-            return null;
-        });
-    }
-
-    private void record(ChangeType type, String id, MemberKind kind, String memberId) {
-        sequence++;
-        if (logging) {
-            log.add(new LoggedChange(sequence, type, id, kind, memberId));
+            if (failAfterRemaining >= 0 && records > failAfterRemaining) {
+                long allowed = failAfterRemaining;
+                failAfterRemaining = -1;
+                LOG.info("injected fault: failing the read after {} more records", allowed);
+                throw SourceException.unavailable("injected fault: the directory stopped answering", null);
+            }
+            if (failAfterRemaining >= 0) {
+                failAfterRemaining -= records;
+            }
+            recordsServed += records;
         }
     }
 
-    private DirUser requireUser(String id) {
-        DirUser u = users.get(id);
-        if (u == null) {
-            throw new IllegalArgumentException("no user with id " + id);
-        }
-        return u;
-    }
+    // ------------------------------------------------------------------ internals
 
-    private DirGroup requireGroup(String id) {
-        DirGroup g = groups.get(id);
-        if (g == null) {
-            throw new IllegalArgumentException("no group with id " + id);
-        }
-        return g;
+    private String newId(Map<String, ?> taken) {
+        String id;
+        do {
+            long msb = (ids.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+            long lsb = (ids.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+            id = new UUID(msb, lsb).toString();
+        } while (taken.containsKey(id));
+        return id;
     }
 
     private <T> T read(Supplier<T> body) {
@@ -462,13 +756,9 @@ public final class InMemoryDirectory {
         }
     }
 
-    /** Adds many members at once without per-call locking (for generators). */
-    void bulkMembers(String groupId, MemberKind kind, Collection<String> memberIds) {
-        write(() -> {
-            for (String m : memberIds) {
-                addMember(groupId, kind, m);
-            }
-            return null;
-        });
+    @Override
+    public String toString() {
+        return read(() -> "InMemoryDirectory[users=" + users.size() + ", groups=" + groups.size()
+                + ", memberships=" + membershipCount + ", sequence=" + sequence + "]");
     }
 }

@@ -92,7 +92,7 @@ public record User(
         if (!Objects.equals(familyName, other.familyName)) out.add(FAMILY_NAME);
         if (!emails.equals(other.emails)) out.add(EMAILS);
         if (active != other.active) out.add(ACTIVE);
-        Set<String> names = new LinkedHashSet<>(attributes.keySet());
+        Set<String> names = new java.util.TreeSet<>(attributes.keySet());
         names.addAll(other.attributes.keySet());
         for (String name : names) {
             if (!Objects.equals(attributes.get(name), other.attributes.get(name))) {

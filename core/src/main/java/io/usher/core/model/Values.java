@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** Validation and copying helpers shared by the model records. Messages name the field, never its value. */
 public final class Values {
@@ -55,6 +54,13 @@ public final class Values {
         if (values == null || values.isEmpty()) {
             return List.of();
         }
+        if (values.size() == 1) {
+            String only = values.iterator().next();
+            if (only == null) {
+                throw new IllegalArgumentException(field + " contains a null value");
+            }
+            return List.of(only);
+        }
         Set<String> seen = new LinkedHashSet<>();
         for (String v : values) {
             if (v == null) {
@@ -82,14 +88,15 @@ public final class Values {
     }
 
     /**
-     * An unmodifiable, name-sorted copy of multi-valued attributes. Attribute names are kept as given;
-     * empty value lists are dropped so that "absent" and "empty" compare equal.
+     * An unmodifiable copy of multi-valued attributes (a compact immutable map: iteration order is not
+     * defined; sort the names where order matters). Attribute names are kept as given; empty value lists are
+     * dropped so that "absent" and "empty" compare equal.
      */
     public static Map<String, List<String>> copyAttributes(Map<String, ? extends Collection<String>> attributes) {
         if (attributes == null || attributes.isEmpty()) {
             return Map.of();
         }
-        Map<String, List<String>> out = new TreeMap<>();
+        Map<String, List<String>> out = new java.util.HashMap<>(attributes.size() * 2);
         for (Map.Entry<String, ? extends Collection<String>> e : attributes.entrySet()) {
             String name = requireText(e.getKey(), "attribute name");
             List<String> values = copyList(e.getValue(), "attribute '" + name + "'");
@@ -97,7 +104,7 @@ public final class Values {
                 out.put(name, values);
             }
         }
-        return Collections.unmodifiableMap(out);
+        return Map.copyOf(out);
     }
 
     /** A mutable, insertion-ordered copy, for builders. */

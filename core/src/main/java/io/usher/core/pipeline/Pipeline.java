@@ -166,20 +166,22 @@ public final class Pipeline {
             throw new UsherException(UsherException.Code.INVALID,
                     "username is empty after transformations for external id " + source.externalId());
         }
-        User.Builder b = User.builder(cased).origin(origin).active(source.active())
-                .displayName(mapped(source, "displayName", source.displayName()))
-                .givenName(mapped(source, "givenName", source.givenName()))
-                .familyName(mapped(source, "familyName", source.familyName()));
         List<String> mails = fieldMapping.containsKey("email") ? mappedAll(source, "email") : source.emails();
-        b.emails(mails);
-        Map<String, List<String>> attrs = new TreeMap<>();
-        source.attributes().forEach((k, v) -> {
-            if (keepAllAttributes || keptAttributes.contains(k)) {
-                attrs.put(k, v);
+        Map<String, List<String>> attrs;
+        if (keepAllAttributes) {
+            attrs = source.attributes();
+        } else {
+            attrs = new TreeMap<>();
+            for (Map.Entry<String, List<String>> e : source.attributes().entrySet()) {
+                if (keptAttributes.contains(e.getKey())) {
+                    attrs.put(e.getKey(), e.getValue());
+                }
             }
-        });
-        b.attributes(attrs);
-        return b.build();
+        }
+        // the canonical constructor validates and copies once; a builder would copy twice more
+        return new User(null, origin, cased, mapped(source, "displayName", source.displayName()),
+                mapped(source, "givenName", source.givenName()), mapped(source, "familyName", source.familyName()),
+                mails, source.active(), attrs);
     }
 
     private String mapped(SourceUser source, String field, String fallback) {

@@ -12,6 +12,8 @@ import io.usher.core.pipeline.CaseRule;
 import io.usher.core.pipeline.Pipeline;
 import io.usher.core.store.InMemoryUserStore;
 import io.usher.testkit.DirectoryGenerator;
+import io.usher.testkit.DirectoryGroup;
+import io.usher.testkit.DirectoryUser;
 import io.usher.testkit.InMemoryDirectory;
 import io.usher.testkit.InMemorySourceConnector;
 import java.io.PrintStream;
@@ -42,7 +44,7 @@ public final class Demo {
         ProvisioningEngine engine = ProvisioningEngine.builder()
                 .store(store)
                 .source(Source.builder("corp")
-                        .connector(new InMemorySourceConnector(dir, 500))
+                        .connector(InMemorySourceConnector.of(dir, 500))
                         .pipeline(Pipeline.builder().usernameFrom("loginName").usernameCase(CaseRule.LOWER).build())
                         .guard(DeletionGuard.maxShare(0.10))
                         .build())
@@ -60,9 +62,9 @@ public final class Demo {
         say("   store now holds %d users and %d groups", store.userCount(), store.groupCount());
 
         say("%n3. The directory changes: a hire, a rename, a disabled account, a leaver, a move between groups");
-        List<String> ids = dir.userIds();
-        List<String> groupIds = dir.groupIds();
-        String hire = dir.addUser("new.hire");
+        List<String> ids = dir.users().map(DirectoryUser::id).collect(java.util.stream.Collectors.toList());
+        List<String> groupIds = dir.groups().map(DirectoryGroup::id).collect(java.util.stream.Collectors.toList());
+        String hire = dir.addUser(DirectoryUser.of("new.hire")).id();
         dir.addMember(groupIds.get(3), MemberKind.USER, hire);
         String renamed = ids.get(0);
         String oldName = dir.user(renamed).orElseThrow().loginName();
@@ -81,7 +83,7 @@ public final class Demo {
                 oldName.toLowerCase(Locale.ROOT), store.findUser(key).orElseThrow().username(), key);
 
         say("%n4. A wrong change on purpose: 30%% of users vanish from the directory");
-        List<String> remaining = dir.userIds();
+        List<String> remaining = dir.users().map(DirectoryUser::id).collect(java.util.stream.Collectors.toList());
         for (int i = 0; i < remaining.size() * 3 / 10; i++) {
             dir.deleteUser(remaining.get(i));
         }

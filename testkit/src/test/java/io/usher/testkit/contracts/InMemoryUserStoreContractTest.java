@@ -1,20 +1,13 @@
-package io.usher.testkit;
+package io.usher.testkit.contracts;
 
 import io.usher.core.spi.UserStore;
 import io.usher.core.store.InMemoryUserStore;
-import org.junit.jupiter.api.Nested;
+import io.usher.testkit.UserStoreContract;
 
+/** Core's nested-groups {@link InMemoryUserStore} keeps every {@link UserStore} rule. */
 class InMemoryUserStoreContractTest extends UserStoreContract {
     @Override
     protected UserStore newStore() {
         return new InMemoryUserStore();
-    }
-
-    @Nested
-    class Flat extends UserStoreContract {
-        @Override
-        protected UserStore newStore() {
-            return InMemoryUserStore.flat();
-        }
     }
 }
