@@ -9,7 +9,7 @@ public interface SyncListener {
 
     default void onStart(String runId, String sourceId, SyncMode mode) {}
 
-    /** A change was applied (or planned, in a dry run). */
+    /** A change was applied. Dry runs ({@code plan}) do not call it: their changes are in the ChangeSet. */
     default void onChange(String runId, Change change) {}
 
     default void onFailure(String runId, Failure failure) {}

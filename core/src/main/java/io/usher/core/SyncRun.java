@@ -1186,7 +1186,10 @@ final class SyncRun implements ChangeSink {
         if (planned != null) {
             planned.add(change);
         }
-        listeners.each(l -> l.onChange(runId, change));
+        if (!dryRun) {
+            // audit listeners hear only of what happened; a plan's changes are in the ChangeSet
+            listeners.each(l -> l.onChange(runId, change));
+        }
     }
 
     private void fail(String subject, UsherException.Code code, String message) {

@@ -350,8 +350,17 @@ class EngineTest {
 
     @Test
     void planAppliesNothing() {
-        ProvisioningEngine e = engine(smallOrg());
+        List<Change> heard = new ArrayList<>();
+        ProvisioningEngine e = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("corp").connector(smallOrg()).build())
+                .listener(new SyncListener() {
+                    @Override
+                    public void onChange(String runId, Change change) {
+                        heard.add(change);
+                    }
+                }).build();
         ChangeSet plan = e.plan("corp");
+        assertThat(heard).as("audit listeners hear nothing of a dry run").isEmpty();
         assertThat(plan.count(ChangeKind.USER_CREATED)).isEqualTo(3);
         assertThat(plan.count(ChangeKind.MEMBER_ADDED)).isEqualTo(4);
         assertThat(plan.report().dryRun()).isTrue();

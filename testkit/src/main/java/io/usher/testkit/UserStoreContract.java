@@ -38,8 +38,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each test gets a new, empty store. Tests of nested groups are skipped (not failed) for stores whose
  * {@link UserStore#supportsNestedGroups()} is false. Every test asserts behaviour the {@link UserStore}
- * javadoc promises; where the javadoc leaves the exception type open (a create with a key, an update of an
- * unknown key) the test only asks for a {@link RuntimeException}.
+ * javadoc promises, including the exception (and {@code UsherException} code) each misuse must raise.
  *
  * <p>Not thread-safe itself (JUnit makes one instance per test); the concurrency tests drive the store from
  * several threads.
@@ -95,7 +94,7 @@ public abstract class UserStoreContract {
     @Test
     void createWithAKeyIsRejected() {
         assertThatThrownBy(() -> store.createUser(local("bob").withKey("chosen-by-caller")))
-                .isInstanceOf(RuntimeException.class);
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(store.findUserByUsername("bob")).isEmpty();
     }
 
@@ -115,8 +114,35 @@ public abstract class UserStoreContract {
         User created = store.createUser(local("dave"));
         store.deleteUser(created.key());
 
-        assertThatThrownBy(() -> store.updateUser(created)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> store.updateUser(created)).isInstanceOf(io.usher.core.UsherException.class)
+                .extracting(e -> ((io.usher.core.UsherException) e).code())
+                .isEqualTo(io.usher.core.UsherException.Code.NOT_FOUND);
         assertThat(store.findUserByUsername("dave")).isEmpty();
+    }
+
+    @Test
+    void anOriginBelongsToOneUser() {
+        store.createUser(synced("first", "ext-same"));
+        assertThatThrownBy(() -> store.createUser(synced("second", "ext-same")))
+                .isInstanceOf(ConflictException.class);
+        User other = store.createUser(synced("third", "ext-other"));
+        assertThatThrownBy(() -> store.updateUser(other.toBuilder()
+                .origin(io.usher.core.model.Origin.of(other.origin().sourceId(), "ext-same")).build()))
+                .isInstanceOf(ConflictException.class);
+        assertThat(store.findUser(other.key()).orElseThrow().origin().externalId()).isEqualTo("ext-other");
+    }
+
+    @Test
+    void membershipsNamingUnknownRecordsFail() {
+        User u = store.createUser(local("member"));
+        io.usher.core.model.Group g = store.createGroup(io.usher.core.model.Group.local("grp"));
+        assertThatThrownBy(() -> store.addMember("no-such-group", io.usher.core.model.MemberKind.USER, u.key()))
+                .extracting(e -> ((io.usher.core.UsherException) e).code())
+                .isEqualTo(io.usher.core.UsherException.Code.NOT_FOUND);
+        assertThatThrownBy(() -> store.addMember(g.key(), io.usher.core.model.MemberKind.USER, "no-such-user"))
+                .extracting(e -> ((io.usher.core.UsherException) e).code())
+                .isEqualTo(io.usher.core.UsherException.Code.NOT_FOUND);
+        assertThat(store.members(g.key(), io.usher.core.model.MemberKind.USER)).isEmpty();
     }
 
     @Test

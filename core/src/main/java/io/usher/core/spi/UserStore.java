@@ -19,8 +19,16 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>Keys are assigned by the store on create and never change; a rename is an update of the username.
  *   <li>Usernames and group names are unique case-insensitively; a create or update that would break this
- *       throws {@link ConflictException}.
+ *       throws {@link ConflictException}. "Ignoring case" means comparing {@code toLowerCase(Locale.ROOT)}
+ *       (so {@code Zoë}/{@code ZOË} match; full Unicode case folding such as {@code ſ}/{@code s} is not
+ *       required).
+ *   <li>An origin belongs to at most one user and one group; a create or update that would give a second
+ *       record the same origin throws {@link ConflictException}.
  *   <li>Lookups by origin are exact; lookups by username or group name ignore case.
+ *   <li>Misuse fails at once: a create with a non-null key throws {@link IllegalArgumentException}; an
+ *       update of an unknown key, or a membership naming an unknown group or member, throws
+ *       {@link io.usher.core.UsherException} with code {@code NOT_FOUND}; a group member on a store without
+ *       nested groups, or a group containing itself, throws code {@code INVALID}.
  *   <li>Memberships change one at a time; deleting a user or group removes its memberships.
  *   <li>Streams returned by {@code *OwnedBy} must be closed by the caller (use try-with-resources); they may
  *       be lazy cursors over a database.
