@@ -4,10 +4,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A dry-run plan: every change a sync would make, in order, and the report of the dry run (counts,
+ * A dry-run plan: the changes a sync would make, in order, and the report of the dry run (counts,
  * failures, warnings, whether the guard would trip). Nothing in it was applied. Immutable.
+ *
+ * <p>To keep memory bounded the list holds at most the limit given to {@code plan} ({@code truncated} then
+ * says so); the report's counts are always complete. {@link ProvisioningEngine#plan(String,
+ * java.util.function.Consumer)} streams every change instead.
  */
-public record ChangeSet(SyncReport report, List<Change> changes) {
+public record ChangeSet(SyncReport report, List<Change> changes, boolean truncated) {
 
     public ChangeSet {
         changes = List.copyOf(changes);

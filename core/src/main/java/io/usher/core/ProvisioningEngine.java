@@ -84,18 +84,46 @@ public final class ProvisioningEngine implements AutoCloseable {
         });
     }
 
+    /** How many planned changes {@link #plan(String)} lists by value. */
+    public static final int DEFAULT_PLAN_LIMIT = 10_000;
+
     /**
-     * A dry run of a full snapshot: every change a sync would make, the failures and warnings it would
-     * report and whether the guard would trip. Nothing is written to the store or the state store.
+     * A dry run of a full snapshot: the changes a sync would make (the first {@value #DEFAULT_PLAN_LIMIT}
+     * listed, all counted), the failures and warnings it would report and whether the guard would trip.
+     * Nothing is written to the store or the state store, and listeners hear of no change.
      */
     public ChangeSet plan(String sourceId) {
+        return plan(sourceId, DEFAULT_PLAN_LIMIT);
+    }
+
+    /** A dry run listing at most {@code limit} changes (counts stay complete). */
+    public ChangeSet plan(String sourceId, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be zero or more");
+        }
         Source source = pullSource(sourceId);
         return locked(sourceId, () -> {
-            SyncRun run = new SyncRun(source, store, true, listeners, batchSize, SyncOptions.DEFAULT, clock,
-                    runIds.get(), SyncMode.SNAPSHOT);
+            SyncRun run = dryRun(source);
+            run.limitPlan(limit);
             SyncReport report = run.execute(null, c -> { }, () -> { });
-            return new ChangeSet(report, run.planned());
+            return new ChangeSet(report, run.planned(), run.planTruncated());
         });
+    }
+
+    /** A dry run that streams every planned change to {@code each}, holding none: for plans of any size. */
+    public SyncReport plan(String sourceId, java.util.function.Consumer<Change> each) {
+        Objects.requireNonNull(each, "each");
+        Source source = pullSource(sourceId);
+        return locked(sourceId, () -> {
+            SyncRun run = dryRun(source);
+            run.streamPlanTo(each);
+            return run.execute(null, c -> { }, () -> { });
+        });
+    }
+
+    private SyncRun dryRun(Source source) {
+        return new SyncRun(source, store, true, listeners, batchSize, SyncOptions.DEFAULT, clock, runIds.get(),
+                SyncMode.SNAPSHOT);
     }
 
     /** The push entry point for the source (SCIM, JIT): one change at a time through the same rules. */

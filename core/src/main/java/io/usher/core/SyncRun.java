@@ -227,6 +227,25 @@ final class SyncRun implements ChangeSink {
                 guardTripped, guardReason, withheld, cycles, cursorSaved);
     }
 
+    /** Where planned changes go in a dry run (default: the list behind {@link #planned()}, capped). */
+    private Consumer<Change> planSink;
+    private int planLimit = Integer.MAX_VALUE;
+    private boolean planTruncated;
+
+    /** A dry run sends each planned change here instead of keeping it. */
+    void streamPlanTo(Consumer<Change> sink) {
+        this.planSink = sink;
+    }
+
+    /** A dry run keeps at most this many changes in {@link #planned()}; counts stay complete. */
+    void limitPlan(int limit) {
+        this.planLimit = limit;
+    }
+
+    boolean planTruncated() {
+        return planTruncated;
+    }
+
     List<Change> planned() {
         return planned;
     }
@@ -1183,8 +1202,14 @@ final class SyncRun implements ChangeSink {
         applied++;
         lastChange = change;
         lastResult = result;
-        if (planned != null) {
-            planned.add(change);
+        if (planSink != null) {
+            planSink.accept(change);
+        } else if (planned != null) {
+            if (planned.size() < planLimit) {
+                planned.add(change);
+            } else {
+                planTruncated = true;
+            }
         }
         if (!dryRun) {
             // audit listeners hear only of what happened; a plan's changes are in the ChangeSet

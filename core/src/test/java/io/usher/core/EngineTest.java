@@ -366,6 +366,15 @@ class EngineTest {
         assertThat(plan.report().dryRun()).isTrue();
         assertThat(store.userCount()).isZero();
         assertThat(e.stateStore().cursor("corp")).isEmpty();
+        assertThat(plan.truncated()).isFalse();
+        ChangeSet capped = e.plan("corp", 2);
+        assertThat(capped.changes()).hasSize(2);
+        assertThat(capped.truncated()).isTrue();
+        assertThat(capped.report().counts()).isEqualTo(plan.report().counts());
+        List<Change> streamed = new ArrayList<>();
+        SyncReport streamedReport = e.plan("corp", streamed::add);
+        assertThat(streamed).containsExactlyElementsOf(plan.changes());
+        assertThat(streamedReport.dryRun()).isTrue();
         SyncReport real = e.synchronize("corp");
         assertThat(real.counts()).isEqualTo(plan.report().counts());
     }

@@ -53,7 +53,7 @@ public final class Demo {
 
         say("%n1. Preview (a dry run: nothing is written)");
         ChangeSet plan = engine.plan("corp");
-        say("   %d changes planned: %s", plan.changes().size(), plan.report().counts());
+        say("   %d changes planned: %s", plan.report().totalChanges(), plan.report().counts());
         plan.changes().stream().limit(4).forEach(c -> say("   e.g. %s", c));
 
         say("%n2. Initial sync into the in-memory store");
