@@ -19,7 +19,10 @@ import java.util.function.Supplier;
  * {@link UsherException} whose code a protocol layer maps to its own error ({@code CONFLICT} → 409,
  * {@code INVALID} → 400, {@code NOT_FOUND} → 404, {@code NOT_OWNED} → 403).
  *
- * <p>Thread-safe: calls may come from many request threads; each is independent.
+ * <p>Thread-safe: calls may come from many request threads; each is independent and relies on the store's
+ * own atomicity (two concurrent creates of one origin: one wins, the other gets {@code CONFLICT}). Push calls
+ * are not serialised with {@link ProvisioningEngine#synchronize} of the same source; give push routes their
+ * own source.
  */
 public final class SourcePush {
     private final Source source;

@@ -216,6 +216,7 @@ final class SyncRun implements ChangeSink {
         groups.clear();
         pendingUserRemovals.clear();
         pendingGroupRemovals.clear();
+        pendingMemberRemovals.clear();
         phase = Progress.Phase.READING_USERS;
         cursor = null;
     }

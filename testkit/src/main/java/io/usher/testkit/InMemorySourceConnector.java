@@ -92,38 +92,36 @@ public final class InMemorySourceConnector implements SourceConnector, Increment
         long total = (long) directory.userCount() + directory.groupCount();
         long read = 0;
         LOG.debug("snapshot from sequence {}: about {} records, {} per page", start, total, pageSize);
-        String after = null;
-        while (true) {
-            List<DirectoryUser> page = directory.readUserPage(after, pageSize);
-            for (DirectoryUser u : page) {
-                sink.user(directory.toSourceUser(u));
-            }
-            read += page.size();
-            if (!page.isEmpty()) {
-                sink.progress(read, Math.max(total, read));
-                after = page.get(page.size() - 1).id();
-            }
-            if (page.size() < pageSize) {
-                break;
-            }
-        }
-        after = null;
-        while (true) {
-            List<DirectoryGroup> page = directory.readGroupPage(after, pageSize);
-            for (DirectoryGroup g : page) {
-                sink.group(directory.toSourceGroup(g));
-            }
-            read += page.size();
-            if (!page.isEmpty()) {
-                sink.progress(read, Math.max(total, read));
-                after = page.get(page.size() - 1).id();
-            }
-            if (page.size() < pageSize) {
-                break;
-            }
-        }
+        read = pages(read, total, sink, directory::readUserPage, DirectoryUser::id,
+                u -> sink.user(directory.toSourceUser(u)));
+        read = pages(read, total, sink, directory::readGroupPage, DirectoryGroup::id,
+                g -> sink.group(directory.toSourceGroup(g)));
         sink.cursor(CURSOR_PREFIX + start);
         LOG.debug("snapshot done: {} records", read);
+    }
+
+    /** Reads one kind page by page after the last id seen, handing each record on; returns the new count. */
+    private <T> long pages(long read, long total, SnapshotSink sink, PageReader<T> reader,
+                           java.util.function.Function<T, String> idOf, java.util.function.Consumer<T> each) {
+        String after = null;
+        while (true) {
+            List<T> page = reader.read(after, pageSize);
+            page.forEach(each);
+            read += page.size();
+            if (!page.isEmpty()) {
+                sink.progress(read, Math.max(total, read));
+                after = idOf.apply(page.get(page.size() - 1));
+            }
+            if (page.size() < pageSize) {
+                return read;
+            }
+        }
+    }
+
+    /** One page of a directory read. */
+    @FunctionalInterface
+    private interface PageReader<T> {
+        List<T> read(String afterId, int limit) throws SourceException;
     }
 
     @Override
