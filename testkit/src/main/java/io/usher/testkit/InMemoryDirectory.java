@@ -69,6 +69,8 @@ public final class InMemoryDirectory {
     private final TreeMap<String, DirectoryUser> users = new TreeMap<>();
     private final Map<String, String> userByLogin = new HashMap<>();
     private final TreeMap<String, DirectoryGroup> groups = new TreeMap<>();
+    /** The same groups by id in a hash map: O(1) lookups for the hot paths (paging needs the tree). */
+    private final Map<String, DirectoryGroup> groupsById = new HashMap<>();
     private final Map<String, String> groupByName = new HashMap<>();
 
     /** group id -> direct member user ids / member group ids; and the reverse indexes. */
@@ -256,6 +258,7 @@ public final class InMemoryDirectory {
             }
             requireGroupNameFree(stored.name(), null);
             groups.put(stored.id(), stored);
+            groupsById.put(stored.id(), stored);
             groupByName.put(stored.name(), stored.id());
             append(seq -> new DirectoryChange.GroupAdded(seq, stored));
             return stored;
@@ -285,6 +288,7 @@ public final class InMemoryDirectory {
     public boolean deleteGroup(String groupId) {
         return write(() -> {
             DirectoryGroup old = groups.remove(groupId);
+            groupsById.remove(groupId);
             if (old == null) {
                 return false;
             }
@@ -313,6 +317,7 @@ public final class InMemoryDirectory {
         groupByName.remove(old.name());
         groupByName.put(updated.name(), updated.id());
         groups.put(updated.id(), updated);
+        groupsById.put(updated.id(), updated);
         append(seq -> new DirectoryChange.GroupUpdated(seq, updated));
         return updated;
     }
@@ -325,7 +330,7 @@ public final class InMemoryDirectory {
     }
 
     private DirectoryGroup requireGroup(String groupId) {
-        DirectoryGroup g = groupId == null ? null : groups.get(groupId);
+        DirectoryGroup g = groupId == null ? null : groupsById.get(groupId);
         if (g == null) {
             throw new IllegalArgumentException("no group with id " + groupId);
         }
@@ -421,7 +426,7 @@ public final class InMemoryDirectory {
     }
 
     public Optional<DirectoryGroup> group(String groupId) {
-        return read(() -> Optional.ofNullable(groups.get(groupId)));
+        return read(() -> Optional.ofNullable(groupsById.get(groupId)));
     }
 
     /** Exact (case-sensitive) lookup by group name. */
@@ -485,14 +490,16 @@ public final class InMemoryDirectory {
 
     private SourceUser sourceUser(DirectoryUser u) {
         Set<String> groupIds = u.id() == null ? null : userGroups.get(u.id());
-        Set<String> names = new LinkedHashSet<>();
-        if (groupIds != null) {
-            for (String g : groupIds) {
-                names.add(groups.get(g).name());
-            }
+        if (groupIds == null || groupIds.isEmpty()) {
+            return new SourceUser(u.id(), u.loginName(), u.displayName(), u.givenName(), u.familyName(), u.emails(),
+                    u.enabled(), u.kind(), Set.of(), u.attributes());
+        }
+        List<String> names = new ArrayList<>(groupIds.size());
+        for (String g : groupIds) {
+            names.add(groupsById.get(g).name());
         }
         return new SourceUser(u.id(), u.loginName(), u.displayName(), u.givenName(), u.familyName(), u.emails(),
-                u.enabled(), u.kind(), names, u.attributes());
+                u.enabled(), u.kind(), Set.copyOf(names), u.attributes());
     }
 
     private SourceGroup sourceGroup(DirectoryGroup g) {

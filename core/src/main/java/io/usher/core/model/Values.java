@@ -79,12 +79,11 @@ public final class Values {
         if (values == null || values.isEmpty()) {
             return Set.of();
         }
-        for (String v : values) {
-            if (v == null) {
-                throw new IllegalArgumentException(field + " contains a null value");
-            }
+        try {
+            return Set.copyOf(values);
+        } catch (NullPointerException e) {
+            throw new IllegalArgumentException(field + " contains a null value");
         }
-        return Set.copyOf(values);
     }
 
     /**
