@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class SyncRun implements ChangeSink {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
     private static final int PROGRESS_EVERY = 1000;
+    /** Marks "no such external id in this run" apart from a seen id without a key (identity compared). */
+    private static final String NOT_SEEN = new String("not seen");
 
     private final Source source;
     private final String sid;
@@ -365,8 +367,7 @@ final class SyncRun implements ChangeSink {
         if (existing.isPresent()) {
             User cur = existing.get();
             userKeys.put(ext, cur.key());
-            usernames.put(cur.key(), cur.username());
-            if (desired.withKey(cur.key()).equals(cur)) {
+            if (desired.sameValuesAs(cur) && origin.equals(cur.origin())) {
                 unchanged++;
                 lastChange = null;
                 lastResult = cur;
@@ -620,13 +621,11 @@ final class SyncRun implements ChangeSink {
         }
         List<String> keys = new ArrayList<>(sg.memberUserIds().size());
         for (String memberExt : sg.memberUserIds()) {
-            if (userKeys.containsKey(memberExt)) {
-                String key = userKeys.get(memberExt);
-                if (key != null) {
-                    keys.add(key);
-                }
-            } else {
+            String key = userKeys.getOrDefault(memberExt, NOT_SEEN);
+            if (key == NOT_SEEN) {
                 membersOutOfScope++;
+            } else if (key != null) {
+                keys.add(key);
             }
         }
         st.userMembers = keys.toArray(new String[0]);
@@ -760,12 +759,7 @@ final class SyncRun implements ChangeSink {
 
     private void resolveMemberships(boolean allowRemovals) {
         Set<String> cycleEdges = findCycles();
-        Set<String> ownedUserKeys = new HashSet<>(userKeys.size() * 2);
-        for (String k : userKeys.values()) {
-            if (k != null) {
-                ownedUserKeys.add(k);
-            }
-        }
+        Set<String> ownedUserKeys = null; // built on the first removal: a no-op run never needs it
         long done = 0;
         for (GroupState st : groups.values()) {
             if (st.key == null) {
@@ -779,13 +773,19 @@ final class SyncRun implements ChangeSink {
             Set<String> desired = flatten ? effectiveUsers(st) : new HashSet<>(List.of(st.userMembers));
             for (String u : desired) {
                 if (!current.contains(u)) {
-                    addMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
+                    addMember(st, MemberKind.USER, u, usernameOf(u));
                 }
             }
             if (allowRemovals) {
                 for (String u : current) {
-                    if (!desired.contains(u) && ownedMember(MemberKind.USER, u, ownedUserKeys)) {
-                        removeMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
+                    if (desired.contains(u)) {
+                        continue;
+                    }
+                    if (ownedUserKeys == null) {
+                        ownedUserKeys = syncedUserKeys();
+                    }
+                    if (ownedMember(MemberKind.USER, u, ownedUserKeys)) {
+                        removeMember(st, MemberKind.USER, u, usernameOf(u));
                     }
                 }
             }
@@ -818,6 +818,28 @@ final class SyncRun implements ChangeSink {
                 progress();
             }
         }
+    }
+
+    /**
+     * A member's username for change reports: from this run when it created or renamed the user, else from
+     * the store (looked up only when a membership actually changes, so unchanged runs pay nothing).
+     */
+    private String usernameOf(String userKey) {
+        String name = usernames.get(userKey);
+        if (name == null && !isPlaceholder(userKey)) {
+            name = store.findUser(userKey).map(User::username).orElse(userKey);
+        }
+        return name == null ? userKey : name;
+    }
+
+    private Set<String> syncedUserKeys() {
+        Set<String> out = new HashSet<>(userKeys.size() * 2);
+        for (String k : userKeys.values()) {
+            if (k != null) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     private static boolean sameMembers(Set<String> current, String[] desired) {
@@ -952,7 +974,7 @@ final class SyncRun implements ChangeSink {
         Set<String> current = isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);
         for (String u : desired) {
             if (!current.contains(u)) {
-                addMember(st, MemberKind.USER, u, usernames.getOrDefault(u, u));
+                addMember(st, MemberKind.USER, u, usernameOf(u));
             }
         }
         for (String u : current) {

@@ -102,6 +102,14 @@ public record User(
         return out;
     }
 
+    /** Whether every field but the key and the origin equals {@code other}'s (no allocation: a sync's hot path). */
+    public boolean sameValuesAs(User other) {
+        return active == other.active && username.equals(other.username)
+                && Objects.equals(displayName, other.displayName) && Objects.equals(givenName, other.givenName)
+                && Objects.equals(familyName, other.familyName) && emails.equals(other.emails)
+                && attributes.equals(other.attributes);
+    }
+
     /** The first email, or {@code null}. */
     public String primaryEmail() {
         return emails.isEmpty() ? null : emails.get(0);
