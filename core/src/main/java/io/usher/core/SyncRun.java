@@ -118,6 +118,8 @@ final class SyncRun implements ChangeSink {
         final String name;
         String key;
         boolean createdNow;
+        /** Read but not understood: kept as it is, memberships untouched. */
+        boolean unreadable;
         String[] userMembers = new String[0];
         String[] childGroups = new String[0];
 
@@ -287,6 +289,21 @@ final class SyncRun implements ChangeSink {
     @Override
     public void progress(long readSoFar, long expected) {
         this.total = expected;
+    }
+
+    @Override
+    public void unreadable(MemberKind kind, String externalId, String reason) {
+        countRead();
+        Origin origin = Origin.of(sid, externalId);
+        if (kind == MemberKind.USER) {
+            keepSeen(origin);
+        } else if (!groups.containsKey(externalId)) {
+            GroupState st = new GroupState(origin, externalId);
+            st.key = store.findGroupByOrigin(origin).map(Group::key).orElse(null);
+            st.unreadable = true;
+            groups.put(externalId, st);
+        }
+        fail(origin.toString(), UsherException.Code.SOURCE_DATA, "unreadable in the source: " + reason);
     }
 
     @Override
@@ -762,7 +779,7 @@ final class SyncRun implements ChangeSink {
         Set<String> ownedUserKeys = null; // built on the first removal: a no-op run never needs it
         long done = 0;
         for (GroupState st : groups.values()) {
-            if (st.key == null) {
+            if (st.key == null || st.unreadable) {
                 continue;
             }
             Set<String> current = st.createdNow || isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);

@@ -305,6 +305,23 @@ class EngineTest {
     }
 
     @Test
+    void anUnreadableEntryIsReportedAndKeptNotDeprovisioned() {
+        ListConnector c = smallOrg();
+        ProvisioningEngine e = engine(Source.builder("corp").connector(c).deprovision(DeprovisionPolicy.DELETE)
+                .guard(DeletionGuard.none()).build());
+        e.synchronize("corp");
+        c.unreadable.add("2");
+        SyncReport r = e.synchronize("corp", SyncOptions.fullSnapshot());
+        assertThat(r.complete()).isTrue();
+        assertThat(r.failureCount()).isEqualTo(1);
+        assertThat(r.failures().get(0).code()).isEqualTo(UsherException.Code.SOURCE_DATA);
+        assertThat(r.failures().get(0).message()).contains("attribute 'cn'");
+        assertThat(r.count(ChangeKind.USER_DELETED)).isZero();
+        assertThat(store.findUserByUsername("bob")).isPresent();
+        assertThat(memberNames("staff")).contains("bob");
+    }
+
+    @Test
     void oneFailingRecordDoesNotStopTheRest() {
         CrashingStore picky = new CrashingStore(store, Integer.MAX_VALUE);
         picky.rejectUsername = "bob";

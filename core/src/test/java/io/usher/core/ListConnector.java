@@ -25,6 +25,7 @@ class ListConnector implements SourceConnector, IncrementalSource, NestedGroupSo
     final Map<String, SourceGroup> groups = new LinkedHashMap<>();
     final List<Consumer<ChangeSink>> log = new ArrayList<>();
     int failAfterRecords = -1;
+    final java.util.Set<String> unreadable = new java.util.HashSet<>();
     boolean cursorExpired;
     int snapshots;
 
@@ -78,7 +79,11 @@ class ListConnector implements SourceConnector, IncrementalSource, NestedGroupSo
             if (failAfterRecords >= 0 && n++ >= failAfterRecords) {
                 throw SourceException.unavailable("connection reset while reading page 2", null);
             }
-            sink.user(u);
+            if (unreadable.contains(u.externalId())) {
+                sink.unreadable(MemberKind.USER, u.externalId(), "attribute 'cn' holds a control character");
+            } else {
+                sink.user(u);
+            }
         }
         for (SourceGroup g : List.copyOf(groups.values())) {
             if (failAfterRecords >= 0 && n++ >= failAfterRecords) {

@@ -20,6 +20,17 @@ public interface SnapshotSink {
     default void cursor(String cursor) {}
 
     /**
+     * A record the connector could identify but not read (a value Usher refuses, a broken entry). The engine
+     * reports it as a failure and treats the record as still present — it is neither created nor, if already
+     * synced, deactivated or deleted — so one bad entry neither stops a snapshot nor loses a user.
+     *
+     * @param kind whether it is a user or a group
+     * @param externalId its immutable id
+     * @param reason what is wrong, naming the attribute, never its value
+     */
+    default void unreadable(io.usher.core.model.MemberKind kind, String externalId, String reason) {}
+
+    /**
      * Progress of a long read, for callbacks and CLI progress lines.
      *
      * @param read records read so far

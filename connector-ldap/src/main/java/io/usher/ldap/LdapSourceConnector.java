@@ -1,0 +1,744 @@
+package io.usher.ldap;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Control;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.RootDSE;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.util.StaticUtils;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
+import io.usher.core.UsherException;
+import io.usher.core.spi.ChangeSink;
+import io.usher.core.spi.ConnectionTest;
+import io.usher.core.spi.IncrementalSource;
+import io.usher.core.spi.NestedGroupSource;
+import io.usher.core.spi.SnapshotSink;
+import io.usher.core.spi.SourceConnector;
+import io.usher.core.spi.SourceException;
+import io.usher.core.spi.SourceGroup;
+import io.usher.core.spi.SourceUser;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads users and groups from an LDAP directory or Active Directory.
+ *
+ * <ul>
+ *   <li><b>Snapshot</b>: Simple Paged Results over the users base, then the groups base, streaming page by
+ *       page (one page in memory at a time). The origin id is the immutable id attribute (objectGUID rendered
+ *       canonically, or entryUUID), never the DN. To turn member DNs into ids it keeps a DN→id map of the
+ *       users and groups it read (ids only, like the engine).
+ *   <li><b>Groups</b>: direct members from {@code member}, {@code uniqueMember} and {@code memberUid};
+ *       Active Directory's ranged retrieval ({@code member;range=0-1499}, …) is followed to the end, so big
+ *       groups arrive whole. Member groups are reported as nested groups; the engine resolves nesting and
+ *       reports cycles. <b>Members outside the configured bases</b> (or filtered out) are reported to the
+ *       engine under the id {@code dn:<DN>}: the engine counts them as outside the source's scope and says
+ *       so in the sync report's warnings — never silently dropped.
+ *   <li><b>Incremental</b>: Active Directory by {@code uSNChanged} above the stored high-water mark, with the
+ *       DC's {@code invocationId} checked (another DC or a restore forces a full snapshot) and deletions read
+ *       from the Deleted Objects container with the show-deleted control; other servers by
+ *       {@code modifyTimestamp} with a safety margin, which cannot see deletions, so a full snapshot is forced
+ *       every {@code fullReconcileAfter}. Both force a snapshot at that interval, which also catches entries
+ *       that moved out of a base or filter.
+ *   <li>Filters are built with the SDK's factories; values are never concatenated into filter strings.
+ *   <li>Errors name the server and the LDAP result code, never the bind password.
+ * </ul>
+ *
+ * <p>Not thread-safe for concurrent reads (the engine runs one read of a source at a time); {@link #close()}
+ * may be called from any thread.
+ */
+public final class LdapSourceConnector implements SourceConnector, IncrementalSource, NestedGroupSource,
+        ConnectionTest {
+    private static final Logger LOG = LoggerFactory.getLogger(LdapSourceConnector.class);
+    static final String SHOW_DELETED_OID = "1.2.840.113556.1.4.417";
+    static final String PAGED_RESULTS_OID = SimplePagedResultsControl.PAGED_RESULTS_OID;
+    private static final int RANGE_LIMIT_GUARD = 10_000;
+
+    private final LdapConfig config;
+    private final Clock clock;
+    private volatile LDAPConnectionPool pool;
+
+    public LdapSourceConnector(LdapConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** With an injected clock (tests of the periodic full reconciliation). */
+    public LdapSourceConnector(LdapConfig config, Clock clock) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String type() {
+        return "ldap";
+    }
+
+    public LdapConfig config() {
+        return config;
+    }
+
+    // ================================================================== snapshot
+
+    @Override
+    public void snapshot(SnapshotSink sink) throws SourceException {
+        String cursor = startCursor();
+        Resolver resolver = new Resolver();
+        long[] read = {0};
+        // users
+        paged(config.usersBase, config.userFilter, config.userAttributes(), List.of(), e -> {
+            SourceUser u = toUser(e);
+            if (u != null) {
+                resolver.users.put(normalize(e.getDN()), u.externalId());
+                if (u.loginName() != null) {
+                    resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
+                }
+                sink.user(u);
+            }
+            if (++read[0] % 1000 == 0) {
+                sink.progress(read[0], -1);
+            }
+        });
+        // group ids first, so member groups resolve whatever order groups come in
+        paged(config.groupsBase, config.groupFilter, List.of(config.idAttribute), List.of(), e -> {
+            String id = idOf(e);
+            if (id != null) {
+                resolver.groups.put(normalize(e.getDN()), id);
+            }
+        });
+        List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
+        groupAttrs.addAll(config.preset.memberAttributes);
+        paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
+            SourceGroup g = toGroup(e, resolver);
+            if (g != null) {
+                sink.group(g);
+            }
+            if (++read[0] % 1000 == 0) {
+                sink.progress(read[0], -1);
+            }
+        });
+        if (resolver.outside > 0) {
+            LOG.info("LDAP snapshot: {} member values point outside the configured bases or filters; reported "
+                    + "as dn:<DN> ids (the engine counts them as out of scope)", resolver.outside);
+        }
+        sink.progress(read[0], read[0]);
+        if (cursor != null) {
+            sink.cursor(cursor);
+        }
+    }
+
+    /** DN → id of what this read has seen, and login → id for posixGroup memberUid. */
+    private final class Resolver {
+        final Map<String, String> users = new HashMap<>();
+        final Map<String, String> groups = new HashMap<>();
+        final Map<String, String> logins = new HashMap<>();
+        long outside;
+        /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
+        boolean lookup;
+        final Map<String, String[]> cache = new LinkedHashMap<>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
+                return size() > 50_000;
+            }
+        };
+
+        /** {kind, id}: kind "u" or "g", or null for outside. */
+        String[] resolve(String dn) {
+            String n = normalize(dn);
+            String u = users.get(n);
+            if (u != null) {
+                return new String[] {"u", u};
+            }
+            String g = groups.get(n);
+            if (g != null) {
+                return new String[] {"g", g};
+            }
+            if (lookup) {
+                return cache.computeIfAbsent(n, k -> lookupDn(dn));
+            }
+            return null;
+        }
+    }
+
+    private String[] lookupDn(String dn) {
+        try {
+            SearchResultEntry e = withConnection(c -> c.getEntry(dn, config.idAttribute, "objectClass"));
+            if (e == null || idOf(e) == null) {
+                return null;
+            }
+            boolean isGroup = inBase(dn, config.groupsBase) && config.groupFilter.matchesEntry(e);
+            boolean isUser = inBase(dn, config.usersBase) && config.userFilter.matchesEntry(e);
+            return isGroup ? new String[] {"g", idOf(e)} : isUser ? new String[] {"u", idOf(e)} : null;
+        } catch (LDAPException e) {
+            return null;
+        }
+    }
+
+    private static boolean inBase(String dn, String base) {
+        try {
+            return new DN(dn).isDescendantOf(new DN(base), true);
+        } catch (LDAPException e) {
+            return false;
+        }
+    }
+
+    // ================================================================== mapping entries
+
+    private String idOf(SearchResultEntry e) {
+        if (config.preset.binaryGuid && config.idAttribute.equalsIgnoreCase("objectGUID")) {
+            byte[] b = e.getAttributeValueBytes(config.idAttribute);
+            return b == null || b.length != 16 ? null : Guids.toCanonical(b);
+        }
+        String v = e.getAttributeValue(config.idAttribute);
+        return v == null ? null : v.toLowerCase(Locale.ROOT);
+    }
+
+    SourceUser toUser(SearchResultEntry e) {
+        String id = idOf(e);
+        if (id == null) {
+            LOG.warn("LDAP entry without {} skipped: {}", config.idAttribute, e.getDN());
+            return null;
+        }
+        SourceUser.Builder b = SourceUser.builder(id)
+                .loginName(e.getAttributeValue(config.loginAttribute))
+                .displayName(e.getAttributeValue(config.displayNameAttribute))
+                .givenName(e.getAttributeValue(config.givenNameAttribute))
+                .familyName(e.getAttributeValue(config.familyNameAttribute));
+        String[] mails = e.getAttributeValues(config.emailAttribute);
+        if (mails != null) {
+            b.emails(List.of(mails));
+        }
+        b.active(!disabled(e));
+        String kind = e.getAttributeValue(config.kindAttribute);
+        if (kind != null) {
+            String k = kind.toLowerCase(Locale.ROOT);
+            b.kind(k.equals("guest") ? SourceUser.Kind.GUEST : k.equals("service") ? SourceUser.Kind.SERVICE
+                    : SourceUser.Kind.MEMBER);
+        }
+        String[] memberOf = e.getAttributeValues(config.preset.memberOfAttribute);
+        if (memberOf != null) {
+            Set<String> names = new LinkedHashSet<>();
+            for (String dn : memberOf) {
+                try {
+                    names.add(new DN(dn).getRDN().getAttributeValues()[0]);
+                } catch (LDAPException ex) {
+                    // an unparseable memberOf value names no group
+                }
+            }
+            b.groups(names);
+        }
+        Map<String, List<String>> extra = new LinkedHashMap<>();
+        if (config.preset == Preset.ACTIVE_DIRECTORY && e.getAttributeValue("userPrincipalName") != null) {
+            extra.put("userPrincipalName", List.of(e.getAttributeValue("userPrincipalName")));
+        }
+        extra.put("dn", List.of(e.getDN()));
+        for (String a : config.extraAttributes) {
+            String[] v = e.getAttributeValues(a);
+            if (v != null) {
+                extra.put(a, List.of(v));
+            }
+        }
+        b.attributes(extra);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException ex) {
+            throw new SourceException(UsherException.Code.SOURCE_DATA,
+                    "the entry with id " + id + " has an unusable value: " + ex.getMessage());
+        }
+    }
+
+    private boolean disabled(SearchResultEntry e) {
+        if (config.preset == Preset.ACTIVE_DIRECTORY) {
+            String uac = e.getAttributeValue("userAccountControl");
+            if (uac != null) {
+                try {
+                    return (Long.parseLong(uac.trim()) & 0x2L) != 0;
+                } catch (NumberFormatException ex) {
+                    return false;
+                }
+            }
+            return false;
+        }
+        return e.hasAttribute("pwdAccountLockedTime");
+    }
+
+    SourceGroup toGroup(SearchResultEntry e, Resolver resolver) throws SourceException {
+        String id = idOf(e);
+        String name = e.getAttributeValue("cn");
+        if (id == null || name == null) {
+            LOG.warn("LDAP group without {} or cn skipped: {}", config.idAttribute, e.getDN());
+            return null;
+        }
+        Set<String> users = new LinkedHashSet<>();
+        Set<String> groups = new LinkedHashSet<>();
+        for (String memberAttr : config.preset.memberAttributes) {
+            for (String value : memberValues(e, memberAttr)) {
+                if (memberAttr.equalsIgnoreCase("memberUid")) {
+                    String uid = resolver.logins.get(value.toLowerCase(Locale.ROOT));
+                    if (uid != null) {
+                        users.add(uid);
+                    } else if (!resolver.lookup) {
+                        resolver.outside++;
+                        users.add("uid:" + value);
+                    }
+                    continue;
+                }
+                String[] r = resolver.resolve(value);
+                if (r == null) {
+                    resolver.outside++;
+                    users.add("dn:" + value);
+                } else if (r[0].equals("u")) {
+                    users.add(r[1]);
+                } else if (!r[1].equals(id)) {
+                    groups.add(r[1]);
+                }
+            }
+        }
+        return new SourceGroup(id, name, e.getAttributeValue("description"), users, groups, Map.of());
+    }
+
+    /**
+     * All values of a member attribute, following Active Directory's ranged retrieval: an entry with more
+     * values than the DC's MaxValRange carries {@code member;range=0-1499}; the rest is read range by range.
+     */
+    private List<String> memberValues(SearchResultEntry e, String attr) throws SourceException {
+        List<String> out = new ArrayList<>();
+        String[] plain = e.getAttributeValues(attr);
+        if (plain != null) {
+            out.addAll(List.of(plain));
+        }
+        for (Attribute a : e.getAttributes()) {
+            if (!a.getBaseName().equalsIgnoreCase(attr) || !a.hasOptions()) {
+                continue;
+            }
+            String range = rangeOption(a);
+            if (range == null) {
+                continue;
+            }
+            out.addAll(List.of(a.getValues()));
+            String end = range.substring(range.indexOf('-') + 1);
+            int rounds = 0;
+            while (!end.equals("*")) {
+                if (++rounds > RANGE_LIMIT_GUARD) {
+                    throw new SourceException(UsherException.Code.SOURCE_DATA,
+                            "ranged retrieval of " + attr + " on " + e.getDN() + " does not end");
+                }
+                long next = Long.parseLong(end) + 1;
+                String want = attr + ";range=" + next + "-*";
+                SearchResultEntry more = withConnection(c -> c.getEntry(e.getDN(), want));
+                if (more == null) {
+                    throw new SourceException(UsherException.Code.SOURCE_DATA,
+                            "the group " + e.getDN() + " vanished during ranged retrieval");
+                }
+                Attribute chunk = null;
+                for (Attribute ma : more.getAttributes()) {
+                    if (ma.getBaseName().equalsIgnoreCase(attr) && rangeOption(ma) != null) {
+                        chunk = ma;
+                    }
+                }
+                if (chunk == null) {
+                    break; // the server had no more values
+                }
+                out.addAll(List.of(chunk.getValues()));
+                String r = rangeOption(chunk);
+                end = r.substring(r.indexOf('-') + 1);
+            }
+        }
+        return out;
+    }
+
+    private static String rangeOption(Attribute a) {
+        for (String o : a.getOptions()) {
+            if (o.toLowerCase(Locale.ROOT).startsWith("range=") && o.indexOf('-') > 0) {
+                return o.substring(6);
+            }
+        }
+        return null;
+    }
+
+    // ================================================================== incremental
+
+    /**
+     * The cursor a snapshot ends with: {@code ad:<invocationId>:<usn>:<epochMillis>} for Active Directory,
+     * {@code ts:<generalizedTime>:<epochMillis>} otherwise (the time of the snapshot, for the periodic full
+     * reconciliation).
+     */
+    private String startCursor() throws SourceException {
+        long now = clock.millis();
+        if (config.preset == Preset.ACTIVE_DIRECTORY) {
+            AdState s = adState();
+            return s == null ? null : "ad:" + s.invocationId + ":" + s.usn + ":" + now;
+        }
+        return "ts:" + StaticUtils.encodeGeneralizedTime(clock.millis() - config.timestampMargin.toMillis()) + ":" + now;
+    }
+
+    private record AdState(String invocationId, long usn, String namingContext) {}
+
+    private AdState adState() throws SourceException {
+        return withConnection(c -> {
+            RootDSE root = c.getRootDSE();
+            if (root == null) {
+                return null;
+            }
+            String usn = root.getAttributeValue("highestCommittedUSN");
+            String service = root.getAttributeValue("dsServiceName");
+            if (usn == null || service == null) {
+                return null;
+            }
+            SearchResultEntry ntds = c.getEntry(service, "invocationId");
+            byte[] inv = ntds == null ? null : ntds.getAttributeValueBytes("invocationId");
+            if (inv == null) {
+                return null;
+            }
+            return new AdState(Guids.hex(inv), Long.parseLong(usn.trim()),
+                    root.getAttributeValue("defaultNamingContext"));
+        });
+    }
+
+    @Override
+    public void changes(String cursor, ChangeSink sink) throws SourceException {
+        String[] parts = cursor == null ? new String[0] : cursor.split(":");
+        if (parts.length < 3) {
+            throw SourceException.cursorInvalid("the cursor is not one this connector issued");
+        }
+        long snapshotAt;
+        try {
+            snapshotAt = Long.parseLong(parts[parts.length - 1]);
+        } catch (NumberFormatException e) {
+            throw SourceException.cursorInvalid("the cursor is not one this connector issued");
+        }
+        if (clock.millis() - snapshotAt > config.fullReconcileAfter.toMillis()) {
+            throw SourceException.cursorInvalid("a periodic full reconciliation is due (last snapshot "
+                    + Instant.ofEpochMilli(snapshotAt) + ")");
+        }
+        if (parts[0].equals("ad") && parts.length == 4 && config.preset == Preset.ACTIVE_DIRECTORY) {
+            adChanges(parts[1], Long.parseLong(parts[2]), snapshotAt, sink);
+        } else if (parts[0].equals("ts") && parts.length == 3 && config.preset != Preset.ACTIVE_DIRECTORY) {
+            timestampChanges(parts[1], snapshotAt, sink);
+        } else {
+            throw SourceException.cursorInvalid("the cursor is not one this connector issued");
+        }
+    }
+
+    private void adChanges(String invocationId, long usn, long snapshotAt, ChangeSink sink) throws SourceException {
+        AdState now = adState();
+        if (now == null) {
+            throw SourceException.cursorInvalid("the server no longer reports highestCommittedUSN and invocationId");
+        }
+        if (!now.invocationId.equals(invocationId)) {
+            throw SourceException.cursorInvalid("the domain controller changed or was restored (invocationId "
+                    + "differs); its USNs cannot be compared with the stored cursor");
+        }
+        Filter since = Filter.createGreaterOrEqualFilter("uSNChanged", Long.toString(usn + 1));
+        Resolver resolver = new Resolver();
+        resolver.lookup = true;
+        paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
+                e -> {
+                    SourceUser u = toUser(e);
+                    if (u != null) {
+                        sink.user(u);
+                    }
+                });
+        List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
+        groupAttrs.addAll(config.preset.memberAttributes);
+        paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
+            SourceGroup g = toGroup(e, resolver);
+            if (g != null) {
+                sink.group(g);
+            }
+        });
+        if (now.namingContext != null) {
+            Filter deleted = Filter.createANDFilter(Filter.createEqualityFilter("isDeleted", "TRUE"), since);
+            paged(now.namingContext, deleted, List.of(config.idAttribute, "objectClass"),
+                    List.of(new Control(SHOW_DELETED_OID, true)), e -> {
+                        String id = idOf(e);
+                        if (id == null) {
+                            return;
+                        }
+                        if (e.hasAttributeValue("objectClass", "group")) {
+                            sink.groupDeleted(id);
+                        } else if (e.hasAttributeValue("objectClass", "user")) {
+                            sink.userDeleted(id);
+                        }
+                    });
+        }
+        sink.cursor("ad:" + now.invocationId + ":" + now.usn + ":" + snapshotAt);
+    }
+
+    private void timestampChanges(String sinceTime, long snapshotAt, ChangeSink sink) throws SourceException {
+        String next = StaticUtils.encodeGeneralizedTime(clock.millis() - config.timestampMargin.toMillis());
+        Filter since = Filter.createGreaterOrEqualFilter("modifyTimestamp", sinceTime);
+        Resolver resolver = new Resolver();
+        resolver.lookup = true;
+        paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
+                e -> {
+                    SourceUser u = toUser(e);
+                    if (u != null) {
+                        resolver.logins.put(u.loginName() == null ? "" : u.loginName().toLowerCase(Locale.ROOT),
+                                u.externalId());
+                        sink.user(u);
+                    }
+                });
+        List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
+        groupAttrs.addAll(config.preset.memberAttributes);
+        paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
+            SourceGroup g = toGroup(e, resolver);
+            if (g != null) {
+                sink.group(g);
+            }
+        });
+        sink.cursor("ts:" + next + ":" + snapshotAt);
+    }
+
+    // ================================================================== connection test
+
+    @Override
+    public Result test() {
+        List<String> steps = new ArrayList<>();
+        try {
+            RootDSE root = withConnection(LDAPConnection::getRootDSE);
+            steps.add("connected and bound as " + config.bindDn + " to " + config.urls);
+            if (root != null) {
+                String vendor = root.getVendorName();
+                steps.add("server: " + (vendor != null ? vendor + " " + nullToEmpty(root.getVendorVersion())
+                        : root.hasAttribute("highestCommittedUSN") ? "Active Directory (or compatible)"
+                        : "LDAP server (no vendor name)"));
+                steps.add("paged results: " + (root.supportsControl(PAGED_RESULTS_OID) ? "supported"
+                        : "NOT supported (reads will be one unpaged search)"));
+                if (config.preset == Preset.ACTIVE_DIRECTORY) {
+                    steps.add("show deleted objects: " + (root.supportsControl(SHOW_DELETED_OID) ? "supported"
+                            : "NOT supported (incremental reads cannot see deletions)"));
+                }
+            }
+            int users = countOnePage(config.usersBase, config.userFilter);
+            steps.add("users base " + config.usersBase + ": " + users + (users == 5 ? "+" : "") + " users");
+            int groups = countOnePage(config.groupsBase, config.groupFilter);
+            steps.add("groups base " + config.groupsBase + ": " + groups + (groups == 5 ? "+" : "") + " groups");
+            return Result.ok(steps);
+        } catch (SourceException e) {
+            steps.add("failed: " + e.getMessage());
+            return Result.failed(steps);
+        }
+    }
+
+    private int countOnePage(String base, Filter filter) throws SourceException {
+        return withConnection(c -> {
+            SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, "1.1");
+            r.setSizeLimit(5);
+            try {
+                return c.search(r).getEntryCount();
+            } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
+                if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                    return e.getEntryCount();
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    // ================================================================== plumbing
+
+    /** One paged search on one connection (cookies belong to a connection), page by page. */
+    private void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
+                       EntryHandler each) throws SourceException {
+        withConnection(c -> {
+            ASN1OctetString cookie = null;
+            do {
+                SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attributes.toArray(new String[0]));
+                List<Control> controls = new ArrayList<>(extra);
+                controls.add(new SimplePagedResultsControl(config.pageSize, cookie, false));
+                r.setControls(controls);
+                r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+                SearchResult result = c.search(r);
+                for (SearchResultEntry e : result.getSearchEntries()) {
+                    each.accept(e);
+                }
+                SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
+                cookie = back == null ? null : back.getCookie();
+            } while (cookie != null && cookie.getValueLength() > 0);
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    private interface EntryHandler {
+        void accept(SearchResultEntry e) throws SourceException;
+    }
+
+    @FunctionalInterface
+    private interface WithConnection<T> {
+        T apply(LDAPConnection c) throws LDAPException;
+    }
+
+    private <T> T withConnection(WithConnection<T> body) throws SourceException {
+        LDAPConnectionPool p = pool();
+        LDAPConnection c;
+        try {
+            c = p.getConnection();
+        } catch (LDAPException e) {
+            throw failure("connecting", e);
+        }
+        try {
+            T out = body.apply(c);
+            p.releaseConnection(c);
+            return out;
+        } catch (LDAPException e) {
+            p.releaseConnectionAfterException(c, e);
+            throw failure("reading", e);
+        } catch (RuntimeException e) {
+            p.releaseConnection(c);
+            throw e;
+        }
+    }
+
+    private SourceException failure(String what, LDAPException e) {
+        ResultCode rc = e.getResultCode();
+        UsherException.Code code;
+        if (rc == ResultCode.INVALID_CREDENTIALS || rc == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+            code = UsherException.Code.SOURCE_AUTH;
+        } else if (!ResultCode.isConnectionUsable(rc) || rc == ResultCode.BUSY || rc == ResultCode.UNAVAILABLE
+                || rc == ResultCode.TIMEOUT || rc == ResultCode.TIME_LIMIT_EXCEEDED || rc == ResultCode.ADMIN_LIMIT_EXCEEDED) {
+            code = UsherException.Code.SOURCE_UNAVAILABLE;
+        } else {
+            code = UsherException.Code.SOURCE_DATA;
+        }
+        String diag = e.getDiagnosticMessage();
+        if (diag != null && diag.length() > 200) {
+            diag = diag.substring(0, 200) + "…";
+        }
+        return new SourceException(code, what + " " + config.urls + " failed: LDAP result " + rc.getName() + " ("
+                + rc.intValue() + ")" + (diag == null || diag.isBlank() ? "" : ": " + diag), null);
+    }
+
+    private LDAPConnectionPool pool() throws SourceException {
+        LDAPConnectionPool p = pool;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (pool == null) {
+                pool = createPool();
+            }
+            return pool;
+        }
+    }
+
+    private LDAPConnectionPool createPool() throws SourceException {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()));
+        options.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+        options.setUseSynchronousMode(false);
+        boolean tls = config.startTls || config.urls.stream().anyMatch(u -> u.getScheme().equals("ldaps"));
+        SSLUtil ssl = null;
+        if (tls) {
+            TrustManager tm = config.trustStore != null
+                    ? new TrustStoreTrustManager(config.trustStore,
+                    config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray(),
+                    config.trustStoreType, true)
+                    : JVMDefaultTrustManager.getInstance();
+            ssl = new SSLUtil(tm);
+            if (config.hostnameVerification) {
+                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+            }
+        }
+        String[] hosts = new String[config.urls.size()];
+        int[] ports = new int[hosts.length];
+        boolean ldaps = false;
+        for (int i = 0; i < hosts.length; i++) {
+            URI u = config.urls.get(i);
+            hosts[i] = u.getHost();
+            ldaps = u.getScheme().equals("ldaps");
+            ports[i] = u.getPort() > 0 ? u.getPort() : ldaps ? 636 : 389;
+        }
+        try {
+            SocketFactory sockets = ldaps ? ssl.createSSLSocketFactory() : SocketFactory.getDefault();
+            PostConnectProcessor startTls = null;
+            if (config.startTls) {
+                SSLContext ctx = ssl.createSSLContext();
+                startTls = new StartTLSPostConnectProcessor(ctx);
+            }
+            FailoverServerSet servers = new FailoverServerSet(hosts, ports, sockets, options);
+            SimpleBindRequest bind = new SimpleBindRequest(config.bindDn, config.bindPassword());
+            return new LDAPConnectionPool(servers, bind, 1, config.poolSize, startTls);
+        } catch (GeneralSecurityException e) {
+            throw new SourceException(UsherException.Code.CONFIG, "TLS setup failed for " + config.urls + ": "
+                    + e.getClass().getSimpleName(), null);
+        } catch (LDAPException e) {
+            throw failure("connecting to", e);
+        }
+    }
+
+    private static String normalize(String dn) {
+        try {
+            return new DN(dn).toNormalizedString();
+        } catch (LDAPException e) {
+            return dn.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Override
+    public void close() {
+        LDAPConnectionPool p;
+        synchronized (this) {
+            p = pool;
+            pool = null;
+        }
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LdapSourceConnector[" + config + "]";
+    }
+
+    /** Unused, kept for symmetry with future health reporting. */
+    static Duration defaultTimeout() {
+        return Duration.ofSeconds(60);
+    }
+
+    static void forEach(List<SearchResultEntry> entries, Consumer<SearchResultEntry> c) {
+        entries.forEach(c);
+    }
+}
