@@ -85,6 +85,9 @@ public final class LdapConfig {
             throw new ConfigException("url", "at least one ldap:// or ldaps:// URL is required");
         }
         this.urls = List.copyOf(b.urls);
+        if (urls.stream().map(URI::getScheme).distinct().count() > 1) {
+            throw new ConfigException("url", "mixes ldap:// and ldaps://; failover servers must use one scheme");
+        }
         this.preset = b.preset;
         this.bindDn = b.bindDn;
         this.bindPassword = b.bindPassword;

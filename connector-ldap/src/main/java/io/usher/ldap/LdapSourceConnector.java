@@ -26,6 +26,7 @@ import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
 import io.usher.core.UsherException;
+import io.usher.core.model.MemberKind;
 import io.usher.core.spi.ChangeSink;
 import io.usher.core.spi.ConnectionTest;
 import io.usher.core.spi.IncrementalSource;
@@ -38,7 +39,6 @@ import io.usher.core.spi.SourceUser;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +48,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -121,7 +120,14 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         long[] read = {0};
         // users
         paged(config.usersBase, config.userFilter, config.userAttributes(), List.of(), e -> {
-            SourceUser u = toUser(e);
+            SourceUser u;
+            try {
+                u = toUser(e);
+            } catch (UnreadableEntry x) {
+                resolver.users.put(normalize(e.getDN()), x.id);
+                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
+                u = null;
+            }
             if (u != null) {
                 resolver.users.put(normalize(e.getDN()), u.externalId());
                 if (u.loginName() != null) {
@@ -143,9 +149,13 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
         paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
-            SourceGroup g = toGroup(e, resolver);
-            if (g != null) {
-                sink.group(g);
+            try {
+                SourceGroup g = toGroup(e, resolver);
+                if (g != null) {
+                    sink.group(g);
+                }
+            } catch (UnreadableEntry x) {
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
             }
             if (++read[0] % 1000 == 0) {
                 sink.progress(read[0], -1);
@@ -220,6 +230,23 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     // ================================================================== mapping entries
 
+    /** An entry with an id but a value Usher refuses; reported to the engine with {@code unreadable}. */
+    private static final class UnreadableEntry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String id;
+
+        UnreadableEntry(String id, String reason) {
+            super(reason, null, false, false);
+            this.id = id;
+        }
+    }
+
+    private static void deliverUser(SnapshotSink sink, SourceUser u) {
+        if (u != null) {
+            sink.user(u);
+        }
+    }
+
     private String idOf(SearchResultEntry e) {
         if (config.preset.binaryGuid && config.idAttribute.equalsIgnoreCase("objectGUID")) {
             byte[] b = e.getAttributeValueBytes(config.idAttribute);
@@ -278,8 +305,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
-            throw new SourceException(UsherException.Code.SOURCE_DATA,
-                    "the entry with id " + id + " has an unusable value: " + ex.getMessage());
+            throw new UnreadableEntry(id, ex.getMessage());
         }
     }
 
@@ -330,7 +356,11 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 }
             }
         }
-        return new SourceGroup(id, name, e.getAttributeValue("description"), users, groups, Map.of());
+        try {
+            return new SourceGroup(id, name, e.getAttributeValue("description"), users, groups, Map.of());
+        } catch (IllegalArgumentException ex) {
+            throw new UnreadableEntry(id, ex.getMessage());
+        }
     }
 
     /**
@@ -470,17 +500,22 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         resolver.lookup = true;
         paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
                 e -> {
-                    SourceUser u = toUser(e);
-                    if (u != null) {
-                        sink.user(u);
+                    try {
+                        deliverUser(sink, toUser(e));
+                    } catch (UnreadableEntry x) {
+                        sink.unreadable(MemberKind.USER, x.id, x.getMessage());
                     }
                 });
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
         paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
-            SourceGroup g = toGroup(e, resolver);
-            if (g != null) {
-                sink.group(g);
+            try {
+                SourceGroup g = toGroup(e, resolver);
+                if (g != null) {
+                    sink.group(g);
+                }
+            } catch (UnreadableEntry x) {
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
             }
         });
         if (now.namingContext != null) {
@@ -508,19 +543,26 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         resolver.lookup = true;
         paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
                 e -> {
-                    SourceUser u = toUser(e);
-                    if (u != null) {
-                        resolver.logins.put(u.loginName() == null ? "" : u.loginName().toLowerCase(Locale.ROOT),
-                                u.externalId());
-                        sink.user(u);
+                    try {
+                        SourceUser u = toUser(e);
+                        if (u != null && u.loginName() != null) {
+                            resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
+                        }
+                        deliverUser(sink, u);
+                    } catch (UnreadableEntry x) {
+                        sink.unreadable(MemberKind.USER, x.id, x.getMessage());
                     }
                 });
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
         paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
-            SourceGroup g = toGroup(e, resolver);
-            if (g != null) {
-                sink.group(g);
+            try {
+                SourceGroup g = toGroup(e, resolver);
+                if (g != null) {
+                    sink.group(g);
+                }
+            } catch (UnreadableEntry x) {
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
             }
         });
         sink.cursor("ts:" + next + ":" + snapshotAt);
@@ -733,12 +775,4 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         return "LdapSourceConnector[" + config + "]";
     }
 
-    /** Unused, kept for symmetry with future health reporting. */
-    static Duration defaultTimeout() {
-        return Duration.ofSeconds(60);
-    }
-
-    static void forEach(List<SearchResultEntry> entries, Consumer<SearchResultEntry> c) {
-        entries.forEach(c);
-    }
 }
