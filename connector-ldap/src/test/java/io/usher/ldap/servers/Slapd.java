@@ -312,8 +312,9 @@ public final class Slapd implements AutoCloseable {
                 throw new IOException("slapd exited with " + code + " during start: " + cmd
                         + "\n--- slapd output ---\n" + out + "--- " + conf + " ---\n" + readQuietly(conf));
             }
-            try (LDAPConnection c = new LDAPConnection(quickOptions(), host(), candidate, bindDn(), bindPassword())) {
-                return;
+            try {
+                new LDAPConnection(quickOptions(), host(), candidate, bindDn(), bindPassword()).close();
+                return; // bound as the rootdn: ready
             } catch (LDAPException e) {
                 lastBind = e;
             }

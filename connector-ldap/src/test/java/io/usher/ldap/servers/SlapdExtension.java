@@ -104,8 +104,8 @@ public final class SlapdExtension implements ExecutionCondition, BeforeAllCallba
         return h.slapd;
     }
 
-    /** The store closes it too if afterAll never ran. */
-    private record Holder(Slapd slapd) implements ExtensionContext.Store.CloseableResource {
+    /** The store closes it too (JUnit closes AutoCloseable store values) if afterAll never ran. */
+    private record Holder(Slapd slapd) implements AutoCloseable {
         @Override
         public void close() {
             slapd.close();
