@@ -14,11 +14,11 @@
  *   <li>Content sync (RFC 4533, syncprov with a session log): refreshOnly with the stored cookie returns
  *       changed/added/renamed entries with state ADD (not MODIFY) and the deletes as a syncIdSet
  *       intermediate response with refreshDeletes=true (entryUUIDs only, no DNs); the new cookie comes
- *       in the SyncDone control. A cookie older than the session log falls back to a present phase.</li>
+ *       in the SyncDone control. (Per OpenLDAP docs, not tested here: a cookie older than the session log gets a present phase instead.)</li>
  *   <li>No refint and no memberOf overlay: renaming a user leaves groups' {@code member} values on the
  *       old DN, and users carry no {@code memberOf}; resolve membership from the groups.
  *       {@code groupOfNames} must have at least one {@code member}.</li>
- *   <li>Anonymous bind is refused (49/48); only the root DSE and subschema are readable unbound.
+ *   <li>Anonymous bind is refused (result 48, inappropriateAuthentication); only the root DSE and subschema are readable unbound.
  *       The rootdn has no size limit; other users 500 per page/search but unlimited in total when paging.</li>
  * </ul>
  */
