@@ -37,6 +37,23 @@ public final class SambaDcExtension implements ExecutionCondition, BeforeAllCall
         return "true".equals(System.getenv("CI"));
     }
 
+    /**
+     * For tests that manage their own {@link SambaDc}: skips (JUnit abort) with a loud message
+     * when Samba is absent, or fails when {@code CI=true}. Call from {@code @BeforeAll}.
+     */
+    public static void assumeAvailable() {
+        Optional<String> reason = SambaDc.unavailableReason();
+        if (reason.isEmpty()) {
+            return;
+        }
+        if (inCi()) {
+            banner("FAILING: CI=true and the Samba AD DC is not available: " + reason.get());
+            throw new IllegalStateException("CI=true and the Samba AD DC is not available: " + reason.get());
+        }
+        banner("SKIPPING: " + reason.get() + ". Set CI=true to make this a failure.");
+        org.junit.jupiter.api.Assumptions.abort("SKIPPED, Samba AD DC not available: " + reason.get());
+    }
+
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Optional<String> reason = SambaDc.unavailableReason();

@@ -43,20 +43,35 @@ class SambaDcTest {
 
     record BigGroup(String groupDn, List<String> memberDns) { }
 
-    static synchronized BigGroup bigGroup(SambaDc dc) throws LDAPException {
+    static synchronized BigGroup bigGroup(SambaDc dc) throws Exception {
         if (bigGroup == null) {
             long t0 = System.nanoTime();
-            List<String> users = dc.addUsers("bulk", BIG_GROUP_SIZE, true);
+            List<String> users = dc.addUsersWithLdbadd("bulk", BIG_GROUP_SIZE, true);
             long t1 = System.nanoTime();
             String group = dc.addGroup("big-group");
             dc.addMembers(group, users);
             long t2 = System.nanoTime();
-            System.out.printf("[SambaDcTest] bulk add of %d users over one LDAPS connection: %d ms (%.0f users/s);"
+            System.out.printf("[SambaDcTest] bulk add of %d users with one ldbadd into the running DC: %d ms (%.0f users/s);"
                             + " group + one modify adding %d members: %d ms%n",
                     BIG_GROUP_SIZE, (t1 - t0) / 1_000_000, BIG_GROUP_SIZE / ((t1 - t0) / 1e9), BIG_GROUP_SIZE, (t2 - t1) / 1_000_000);
             bigGroup = new BigGroup(group, users);
         }
         return bigGroup;
+    }
+
+    @Test
+    void bulkAddOverOneLdapsConnection(SambaDc dc) throws Exception {
+        int n = 200;
+        long t0 = System.nanoTime();
+        List<String> dns = dc.addUsers("ldapbulk", n, false);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("[SambaDcTest] bulk add of %d disabled users over one LDAPS connection: %d ms (%.0f users/s)%n",
+                n, ms, n / (ms / 1e3));
+        try (LDAPConnection c = dc.connection()) {
+            SearchResultEntry last = c.getEntry(dns.get(n - 1), "userAccountControl", "objectGUID");
+            assertThat(last.getAttributeValueAsInteger("userAccountControl")).isEqualTo(514);
+            assertThat(last.getAttributeValueBytes("objectGUID")).hasSize(16);
+        }
     }
 
     @Test
@@ -217,11 +232,14 @@ class SambaDcTest {
     void groupAboveMaxValRangeIsReadInRanges(SambaDc dc) throws Exception {
         BigGroup big = bigGroup(dc);
         try (LDAPConnection c = dc.connection()) {
-            // What a plain request for `member` returns on this server (real AD: member;range=0-1499)
-            SearchResultEntry plain = c.getEntry(big.groupDn(), "member");
-            for (Attribute a : plain.getAttributes()) {
-                System.out.printf("[SambaDcTest] plain 'member' request on a %d-member group returned %s with %d values%n",
-                        BIG_GROUP_SIZE, a.getName(), a.size());
+            // Samba 4.17 does not enforce MaxValRange (1500, listed in the Default Query Policy):
+            // a plain `member` or `member;range=0-*` returns every value, where real AD returns
+            // `member;range=0-1499`. Printed, not asserted: the connector must cope with both.
+            for (String attr : List.of("member", "member;range=0-*")) {
+                for (Attribute a : c.getEntry(big.groupDn(), attr).getAttributes()) {
+                    System.out.printf("[SambaDcTest] request '%s' on a %d-member group returned %s with %d values%n",
+                            attr, BIG_GROUP_SIZE, a.getName(), a.size());
+                }
             }
 
             SearchResultEntry first = c.getEntry(big.groupDn(), "member;range=0-1499");
