@@ -35,6 +35,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
     $SUDO chmod +x /usr/sbin/policy-rc.d
     created_policy=1
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
     log "temporarily installed /usr/sbin/policy-rc.d (no service starts during install)"
   fi
   # Only refresh package lists when the packages are not known yet (idempotent, quick re-runs).
@@ -57,7 +58,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${installable[@]}"
   rc=$?
   set -e
-  if [ "$created_policy" -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; log "removed policy-rc.d"; fi
+  if [ "$created_policy" -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; trap - EXIT; log "removed policy-rc.d"; fi
   if [ "$rc" -ne 0 ]; then
     # A postinst that tried to start a service can leave packages half-configured; finish them.
     log "apt-get install returned $rc; running dpkg --configure -a"
