@@ -6,8 +6,9 @@ package io.usher.core;
  */
 public enum CollisionPolicy {
     /**
-     * Take over a local user or group of that name: it becomes owned by the source (key, memberships and
-     * host data kept). Names held by another source's record are skipped with a warning.
+     * Take over a local user of that name: it becomes owned by the source (key, memberships and host data
+     * kept). Groups are never taken over (a local group stays the host's, so a later removal in the source
+     * cannot delete it): a group name clash is skipped with a warning, as are names held by another source.
      */
     LINK,
     /** Leave both alone; report a warning. */

@@ -43,13 +43,18 @@ public final class SourcePush {
         return source.id();
     }
 
-    /** Creates, updates, renames, reactivates or deactivates (per {@code active}) the user. */
+    /**
+     * Creates, updates, renames, reactivates or deactivates (per {@code active}) the user. A user the
+     * source's filters exclude is refused with {@code INVALID} if new, and deprovisioned per the source's
+     * policy if it was synced before (the same rule a sync applies).
+     */
     public PushResult upsertUser(SourceUser user) {
         Objects.requireNonNull(user, "user");
         String reason = source.pipeline().exclusionReason(user);
-        if (reason != null) {
+        if (reason != null && store.findUserByOrigin(origin(user.externalId())).isEmpty()) {
             throw new UsherException(UsherException.Code.INVALID, "the source's filters exclude this user: " + reason);
         }
+        // an existing user that the filters now exclude is deprovisioned, as a sync would do
         return run(r -> r.user(user), () -> store.findUserByOrigin(origin(user.externalId())).orElse(null));
     }
 
@@ -73,7 +78,7 @@ public final class SourcePush {
     public PushResult upsertGroup(SourceGroup group) {
         Objects.requireNonNull(group, "group");
         String reason = source.pipeline().exclusionReason(group);
-        if (reason != null) {
+        if (reason != null && store.findGroupByOrigin(origin(group.externalId())).isEmpty()) {
             throw new UsherException(UsherException.Code.INVALID, "the source's filters exclude this group: " + reason);
         }
         return run(r -> r.group(group), () -> store.findGroupByOrigin(origin(group.externalId())).orElse(null));

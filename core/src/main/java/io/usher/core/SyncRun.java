@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,8 +101,11 @@ final class SyncRun implements ChangeSink {
     private final Set<String> pendingUserNames = new HashSet<>();
     private final Set<String> pendingGroupNames = new HashSet<>();
     private final Set<String> freedUserNames = new HashSet<>();
-    private final List<String> pendingUserRemovals = new ArrayList<>();
-    private final List<String> pendingGroupRemovals = new ArrayList<>();
+    /** Removals an incremental read or push asked for, applied after the guard; a later upsert cancels one. */
+    private final Set<String> pendingUserRemovals = new LinkedHashSet<>();
+    private final Set<String> pendingGroupRemovals = new LinkedHashSet<>();
+    /** Changes that failed to apply and will not be retried unless the cursor stays where it was. */
+    private long retryLater;
     private Progress.Phase phase = Progress.Phase.READING_USERS;
     private boolean warnedLateUser;
     private long membersOutOfScope;
@@ -121,6 +125,8 @@ final class SyncRun implements ChangeSink {
         /** Read but not understood: kept as it is, memberships untouched. */
         boolean unreadable;
         String[] userMembers = new String[0];
+        /** Member ids not yet known when the group was read (null: none). */
+        String[] unresolvedMembers;
         String[] childGroups = new String[0];
 
         GroupState(Origin origin, String name) {
@@ -179,8 +185,13 @@ final class SyncRun implements ChangeSink {
             snapshot(connector);
         }
         if (!dryRun && complete && !guardTripped && cursor != null) {
-            saveCursor.accept(cursor);
-            cursorSaved = true;
+            if (retryLater == 0) {
+                saveCursor.accept(cursor);
+                cursorSaved = true;
+            } else {
+                warn(retryLater + " changes could not be applied; the cursor was not advanced, so the next run "
+                        + "reads them again");
+            }
         }
         SyncReport report = report();
         listeners.each(l -> l.onProgress(new Progress(sid, Progress.Phase.DONE, read, total, applied)));
@@ -263,7 +274,8 @@ final class SyncRun implements ChangeSink {
         if (phase != Progress.Phase.READING_USERS && mode != SyncMode.INCREMENTAL && mode != SyncMode.PUSH
                 && !warnedLateUser) {
             warnedLateUser = true;
-            warn("the connector sent users after groups; their memberships are resolved on the next run");
+            warn("the connector sent users after groups (the SPI asks for users first); their memberships are "
+                    + "resolved at the end of the read");
         }
         handleUser(user, mode == SyncMode.PUSH);
     }
@@ -274,7 +286,7 @@ final class SyncRun implements ChangeSink {
         if (phase == Progress.Phase.READING_USERS && mode != SyncMode.INCREMENTAL && mode != SyncMode.PUSH) {
             endOfUsers();
         }
-        GroupState st = handleGroup(group);
+        GroupState st = handleGroup(group, mode == SyncMode.PUSH);
         if (st != null && (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH)) {
             flush();
             resolveOneGroupNow(st, group);
@@ -315,7 +327,7 @@ final class SyncRun implements ChangeSink {
     @Override
     public void groupFields(SourceGroup group) {
         countRead();
-        handleGroup(group);
+        handleGroup(group, mode == SyncMode.PUSH);
     }
 
     @Override
@@ -327,7 +339,12 @@ final class SyncRun implements ChangeSink {
     @Override
     public void memberAdded(String groupExternalId, MemberKind kind, String memberExternalId) {
         countRead();
+        pendingMemberRemovals.remove(memberKey(groupExternalId, kind, memberExternalId)); // the last event wins
         membership(true, groupExternalId, kind, memberExternalId);
+    }
+
+    private static String memberKey(String groupExt, MemberKind kind, String memberExt) {
+        return groupExt + "\n" + kind + "\n" + memberExt;
     }
 
     @Override
@@ -335,13 +352,14 @@ final class SyncRun implements ChangeSink {
         countRead();
         if (mode == SyncMode.INCREMENTAL) {
             // removals wait for the guard, like deactivations: a mass leave must not strip groups first
-            pendingMemberRemovals.add(new String[] {groupExternalId, kind.name(), memberExternalId});
+            pendingMemberRemovals.put(memberKey(groupExternalId, kind, memberExternalId),
+                    new String[] {groupExternalId, kind.name(), memberExternalId});
             return;
         }
         membership(false, groupExternalId, kind, memberExternalId);
     }
 
-    private final List<String[]> pendingMemberRemovals = new ArrayList<>();
+    private final Map<String, String[]> pendingMemberRemovals = new LinkedHashMap<>();
 
     private void countRead() {
         read++;
@@ -371,6 +389,9 @@ final class SyncRun implements ChangeSink {
                 pendingUserRemovals.add(ext);
             }
             return;
+        }
+        if (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH) {
+            pendingUserRemovals.remove(ext); // the last event about a user wins: deleted, then back
         }
         User desired;
         try {
@@ -465,6 +486,10 @@ final class SyncRun implements ChangeSink {
             flush();
         }
         Optional<User> u = store.findUserByUsername(username);
+        if (u.isPresent() && !dryRun && !ops.isEmpty() && u.get().isOwnedBy(sid) && !u.get().key().equals(selfKey)) {
+            flush(); // a rename queued in this batch may be what frees the name
+            u = store.findUserByUsername(username);
+        }
         if (u.isEmpty() || u.get().key().equals(selfKey)) {
             return null;
         }
@@ -491,6 +516,7 @@ final class SyncRun implements ChangeSink {
     private void refuseCollision(String subject, String msg) {
         if (source.collisions() == CollisionPolicy.FAIL) {
             fail(subject, UsherException.Code.CONFLICT, msg);
+            retryLater++;
         } else {
             warn(subject + ": " + msg + "; skipped");
             if (mode == SyncMode.PUSH) {
@@ -499,73 +525,140 @@ final class SyncRun implements ChangeSink {
         }
     }
 
-    /**
-     * Retries the users whose wanted name was held by another user of this source. A second pass settles
-     * chains (a→b after b→c); what is still blocked then is a cycle of renames (a↔b), which is broken by
-     * parking those users under a temporary name first; the last pass applies the policy to what remains.
-     */
     private void endOfUsers() {
-        flush();
-        if (!deferred.isEmpty()) {
-            List<SourceUser> retry = new ArrayList<>(deferred);
-            deferred.clear();
-            for (SourceUser su : retry) {
-                handleUser(su, false);
-            }
-            flush();
-            retry = new ArrayList<>(deferred);
-            deferred.clear();
-            Set<String> blockedKeys = new HashSet<>();
-            for (SourceUser su : retry) {
-                String key = userKeys.get(su.externalId());
-                if (key != null) {
-                    blockedKeys.add(key);
-                }
-            }
-            for (SourceUser su : retry) {
-                String key = userKeys.get(su.externalId());
-                User cur = key == null ? null : store.findUser(key).orElse(null);
-                if (cur != null && holderIsBlocked(su, blockedKeys)) {
-                    park(cur);
-                }
-            }
-            flush();
-            for (SourceUser su : retry) {
-                handleUser(su, true);
-            }
-            flush();
-        }
+        settleDeferredUsers();
         phase = Progress.Phase.READING_GROUPS;
         progress();
     }
 
+    /**
+     * Retries the users whose wanted name was held by another user of this source. A second pass settles
+     * chains (b→c, then a→b); what is still blocked then may be a cycle of renames (a↔b): one user of each
+     * cycle is parked under a temporary name so the others can move, and the last pass applies the
+     * collision policy to what remains. A parked user whose own rename still cannot land gets its old name
+     * back, so no temporary name outlives the run.
+     */
+    private void settleDeferredUsers() {
+        flush();
+        if (deferred.isEmpty()) {
+            return;
+        }
+        List<SourceUser> retry = retryUsersUntilStuck(new ArrayList<>(deferred));
+        if (retry.isEmpty()) {
+            return;
+        }
+        Map<String, String> wantsNameOf = new LinkedHashMap<>();
+        for (SourceUser su : retry) {
+            String key = userKeys.get(su.externalId());
+            String holder = holderKeyOfWantedName(su);
+            if (key != null && holder != null) {
+                wantsNameOf.put(key, holder);
+            }
+        }
+        for (String key : oneKeyPerCycle(wantsNameOf)) {
+            store.findUser(key).ifPresent(this::park);
+        }
+        flush();
+        retry = retryUsersUntilStuck(retry);
+        for (SourceUser su : retry) {
+            handleUser(su, true);
+        }
+        flush();
+        for (Map.Entry<String, String> p : parkedNames.entrySet()) {
+            String temp = temporaryName(p.getKey());
+            store.findUser(p.getKey()).filter(u -> u.username().equals(temp)).ifPresent(u -> {
+                ops.add(StoreOperation.updateUser(u.toBuilder().username(p.getValue()).build()));
+                pending.add(new Pending(null, p.getValue(), null));
+            });
+        }
+        flush();
+    }
+
     private final Map<String, String> parkedNames = new HashMap<>();
 
-    /** Whether the name this user wants is held by another user that is itself waiting to be renamed. */
-    private boolean holderIsBlocked(SourceUser su, Set<String> blockedKeys) {
+    /** Retries blocked users pass after pass while each pass unblocks some (chains settle); returns the rest. */
+    private List<SourceUser> retryUsersUntilStuck(List<SourceUser> remaining) {
+        deferred.clear();
+        while (!remaining.isEmpty()) {
+            for (SourceUser su : remaining) {
+                handleUser(su, false);
+            }
+            flush();
+            List<SourceUser> still = new ArrayList<>(deferred);
+            deferred.clear();
+            if (still.size() >= remaining.size()) {
+                return still;
+            }
+            remaining = still;
+        }
+        return remaining;
+    }
+
+    private List<SourceGroup> retryGroupsUntilStuck(List<SourceGroup> remaining) {
+        deferredGroups.clear();
+        while (!remaining.isEmpty()) {
+            for (SourceGroup sg : remaining) {
+                handleGroup(sg, false);
+            }
+            flush();
+            List<SourceGroup> still = new ArrayList<>(deferredGroups);
+            deferredGroups.clear();
+            if (still.size() >= remaining.size()) {
+                return still;
+            }
+            remaining = still;
+        }
+        return remaining;
+    }
+
+    /** The store key of the user holding the name this record wants, or null. */
+    private String holderKeyOfWantedName(SourceUser su) {
         try {
             User desired = pipeline.toUser(su, Origin.of(sid, su.externalId()));
-            return store.findUserByUsername(desired.username()).map(h -> blockedKeys.contains(h.key())).orElse(false);
+            return store.findUserByUsername(desired.username()).map(User::key).orElse(null);
         } catch (RuntimeException e) {
-            return false;
+            return null;
         }
+    }
+
+    /** One key from each cycle of "wants the name held by" edges (following the edges from every key). */
+    static Set<String> oneKeyPerCycle(Map<String, String> wantsNameOf) {
+        Set<String> out = new LinkedHashSet<>();
+        Set<String> done = new HashSet<>();
+        for (String start : wantsNameOf.keySet()) {
+            List<String> path = new ArrayList<>();
+            Set<String> onPath = new HashSet<>();
+            String k = start;
+            while (k != null && !done.contains(k) && onPath.add(k)) {
+                path.add(k);
+                k = wantsNameOf.get(k);
+            }
+            if (k != null && onPath.contains(k)) {
+                out.add(k);
+            }
+            done.addAll(path);
+        }
+        return out;
+    }
+
+    private static String temporaryName(String key) {
+        return "usher-renaming-" + key;
     }
 
     /** Moves a user out of the way under a temporary name, so that a cycle of renames can complete. */
     private void park(User cur) {
-        String temp = "usher-renaming-" + cur.key();
         parkedNames.put(cur.key(), cur.username());
         freedUserNames.add(fold(cur.username()));
         if (dryRun) {
             return;
         }
-        ops.add(StoreOperation.updateUser(cur.toBuilder().username(temp).build()));
+        ops.add(StoreOperation.updateUser(cur.toBuilder().username(temporaryName(cur.key())).build()));
         pending.add(new Pending(null, cur.username(), null));
     }
 
     // ==================================================================== groups
 
-    private GroupState handleGroup(SourceGroup sg) {
+    private GroupState handleGroup(SourceGroup sg, boolean finalAttempt) {
         String ext = sg.externalId();
         Origin origin = Origin.of(sid, ext);
         String reason = pipeline.exclusionReason(sg);
@@ -576,12 +669,16 @@ final class SyncRun implements ChangeSink {
             }
             return null;
         }
+        if (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH) {
+            pendingGroupRemovals.remove(ext);
+        }
         Group desired;
         try {
             desired = pipeline.toGroup(sg, origin);
         } catch (UsherException | IllegalArgumentException e) {
             GroupState st = new GroupState(origin, sg.name());
             st.key = store.findGroupByOrigin(origin).map(Group::key).orElse(null);
+            st.unreadable = true; // kept as it is: its members are not reconciled
             groups.put(ext, st);
             fail(origin.toString(), UsherException.Code.INVALID, e.getMessage());
             return null;
@@ -597,36 +694,42 @@ final class SyncRun implements ChangeSink {
                 unchanged++;
                 lastResult = cur;
             } else {
+                boolean nameFree = true;
                 if (!fold(desired.name()).equals(fold(cur.name()))) {
                     Group holder = groupHolder(desired.name(), cur.key());
                     if (holder != null) {
-                        groupCollision(desired.name(), holder);
-                        recordMembers(st, sg);
-                        return st;
+                        nameFree = false;
+                        if (holder.isOwnedBy(sid) && !finalAttempt) {
+                            deferredGroups.add(sg);
+                        } else {
+                            groupCollision(desired.name(), holder);
+                        }
+                    } else {
+                        pendingGroupNames.add(fold(desired.name()));
                     }
-                    pendingGroupNames.add(fold(desired.name()));
                 }
-                write(StoreOperation.updateGroup(desired.withKey(cur.key())),
-                        Change.of(ChangeKind.GROUP_UPDATED, origin, cur.key(), desired.name(), fields, null),
-                        desired.name(), null);
+                if (nameFree) {
+                    write(StoreOperation.updateGroup(desired.withKey(cur.key())),
+                            Change.of(ChangeKind.GROUP_UPDATED, origin, cur.key(), desired.name(), fields, null),
+                            desired.name(), null);
+                }
             }
         } else {
+            // LINK takes over local users only: a local group stays the host's (the rule), so a
+            // name clash with one is skipped or failed like any other
             Group holder = groupHolder(desired.name(), null);
-            if (holder != null && holder.key() != null && holder.isLocal()
-                    && source.collisions() == CollisionPolicy.LINK) {
-                st.key = holder.key();
-                write(StoreOperation.updateGroup(desired.withKey(holder.key())), Change.of(ChangeKind.GROUP_LINKED,
-                        origin, holder.key(), desired.name(), desired.changedFields(holder),
-                        "took over the local group of that name"), desired.name(), null);
-            } else if (holder != null) {
-                groupCollision(desired.name(), holder);
+            if (holder != null) {
+                if (holder.isOwnedBy(sid) && !finalAttempt) {
+                    deferredGroups.add(sg);
+                } else {
+                    groupCollision(desired.name(), holder);
+                }
                 return null;
-            } else {
-                pendingGroupNames.add(fold(desired.name()));
-                st.createdNow = true;
-                write(StoreOperation.createGroup(desired), Change.of(ChangeKind.GROUP_CREATED, origin, null,
-                        desired.name(), Set.of(), null), desired.name(), result -> st.key = ((Group) result).key());
             }
+            pendingGroupNames.add(fold(desired.name()));
+            st.createdNow = true;
+            write(StoreOperation.createGroup(desired), Change.of(ChangeKind.GROUP_CREATED, origin, null,
+                    desired.name(), Set.of(), null), desired.name(), result -> st.key = ((Group) result).key());
         }
         recordMembers(st, sg);
         return st;
@@ -637,16 +740,41 @@ final class SyncRun implements ChangeSink {
             return; // resolved right away by resolveOneGroupNow
         }
         List<String> keys = new ArrayList<>(sg.memberUserIds().size());
+        List<String> unresolved = null;
         for (String memberExt : sg.memberUserIds()) {
             String key = userKeys.getOrDefault(memberExt, NOT_SEEN);
             if (key == NOT_SEEN) {
-                membersOutOfScope++;
+                if (unresolved == null) {
+                    unresolved = new ArrayList<>();
+                }
+                unresolved.add(memberExt); // perhaps a user the connector sends later: settled at the end
             } else if (key != null) {
                 keys.add(key);
             }
         }
         st.userMembers = keys.toArray(new String[0]);
+        st.unresolvedMembers = unresolved == null ? null : unresolved.toArray(new String[0]);
         st.childGroups = sg.memberGroupIds().toArray(new String[0]);
+    }
+
+    /** Members that were not known when their group was read: users sent later, or outside the scope. */
+    private void resolveLateMembers() {
+        for (GroupState st : groups.values()) {
+            if (st.unresolvedMembers == null) {
+                continue;
+            }
+            List<String> keys = new ArrayList<>(List.of(st.userMembers));
+            for (String ext : st.unresolvedMembers) {
+                String key = userKeys.getOrDefault(ext, NOT_SEEN);
+                if (key == NOT_SEEN) {
+                    membersOutOfScope++;
+                } else if (key != null) {
+                    keys.add(key);
+                }
+            }
+            st.userMembers = keys.toArray(new String[0]);
+            st.unresolvedMembers = null;
+        }
     }
 
     private Group groupHolder(String name, String selfKey) {
@@ -657,6 +785,13 @@ final class SyncRun implements ChangeSink {
             flush();
         }
         Optional<Group> g = store.findGroupByName(name);
+        if (g.isPresent() && !dryRun && !ops.isEmpty() && g.get().isOwnedBy(sid) && !g.get().key().equals(selfKey)) {
+            flush();
+            g = store.findGroupByName(name);
+        }
+        if (g.isPresent() && dryRun && freedGroupNames.contains(fold(name)) && g.get().isOwnedBy(sid)) {
+            return null;
+        }
         return g.isPresent() && !g.get().key().equals(selfKey) ? g.get() : null;
     }
 
@@ -666,12 +801,63 @@ final class SyncRun implements ChangeSink {
         refuseCollision(name, "group name is already held by " + who + " (names compare ignoring case)");
     }
 
+    private final List<SourceGroup> deferredGroups = new ArrayList<>();
+    private final Map<String, String> parkedGroupNames = new HashMap<>();
+    private final Set<String> freedGroupNames = new HashSet<>();
+
+    /** The group counterpart of {@link #settleDeferredUsers()}: chains and swaps of group names converge. */
+    private void settleDeferredGroups() {
+        flush();
+        if (deferredGroups.isEmpty()) {
+            return;
+        }
+        List<SourceGroup> retry = retryGroupsUntilStuck(new ArrayList<>(deferredGroups));
+        if (retry.isEmpty()) {
+            return;
+        }
+        Map<String, String> wantsNameOf = new LinkedHashMap<>();
+        for (SourceGroup sg : retry) {
+            GroupState st = groups.get(sg.externalId());
+            String holder = store.findGroupByName(sg.name()).map(Group::key).orElse(null);
+            if (st != null && st.key != null && holder != null) {
+                wantsNameOf.put(st.key, holder);
+            }
+        }
+        for (String key : oneKeyPerCycle(wantsNameOf)) {
+            store.findGroup(key).ifPresent(g -> {
+                parkedGroupNames.put(g.key(), g.name());
+                freedGroupNames.add(fold(g.name()));
+                if (!dryRun) {
+                    ops.add(StoreOperation.updateGroup(new Group(g.key(), g.origin(), temporaryName(g.key()),
+                            g.description())));
+                    pending.add(new Pending(null, g.name(), null));
+                }
+            });
+        }
+        flush();
+        retry = retryGroupsUntilStuck(retry);
+        for (SourceGroup sg : retry) {
+            handleGroup(sg, true);
+        }
+        flush();
+        for (Map.Entry<String, String> p : parkedGroupNames.entrySet()) {
+            String temp = temporaryName(p.getKey());
+            store.findGroup(p.getKey()).filter(g -> g.name().equals(temp)).ifPresent(g -> {
+                ops.add(StoreOperation.updateGroup(new Group(g.key(), g.origin(), p.getValue(), g.description())));
+                pending.add(new Pending(null, p.getValue(), null));
+            });
+        }
+        flush();
+    }
+
     // ==================================================================== end of a snapshot
 
     private void endOfSnapshot() {
         if (phase == Progress.Phase.READING_USERS) {
             endOfUsers();
         }
+        settleDeferredGroups();
+        resolveLateMembers();
         flush();
         if (membersOutOfScope > 0) {
             warn(membersOutOfScope + " group memberships name users outside this source's scope "
@@ -988,6 +1174,13 @@ final class SyncRun implements ChangeSink {
                 usernames.put(u.key(), u.username());
             });
         }
+        String groupExt = st.origin.externalId();
+        for (String ext : sg.memberUserIds()) {
+            pendingMemberRemovals.remove(memberKey(groupExt, MemberKind.USER, ext)); // this record has the last word
+        }
+        for (String ext : sg.memberGroupIds()) {
+            pendingMemberRemovals.remove(memberKey(groupExt, MemberKind.GROUP, ext));
+        }
         Set<String> current = isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);
         for (String u : desired) {
             if (!current.contains(u)) {
@@ -995,8 +1188,9 @@ final class SyncRun implements ChangeSink {
             }
         }
         for (String u : current) {
-            if (!desired.contains(u) && ownedMember(MemberKind.USER, u, null)) {
-                removeMember(st, MemberKind.USER, u, store.findUser(u).map(User::username).orElse(u));
+            if (!desired.contains(u)) {
+                store.findUser(u).filter(m -> m.isOwnedBy(sid))
+                        .ifPresent(m -> removeMemberLater(st, MemberKind.USER, m.key(), m.origin(), m.username()));
             }
         }
         if (!flatten) {
@@ -1006,17 +1200,66 @@ final class SyncRun implements ChangeSink {
             }
             Set<String> currentGroups = isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.GROUP);
             desiredGroups.forEach((k, name) -> {
-                if (!currentGroups.contains(k) && !k.equals(st.key)) {
+                if (!currentGroups.contains(k) && !closesCycle(st.key, st.name, k, name)) {
                     addMember(st, MemberKind.GROUP, k, name);
                 }
             });
             for (String g : currentGroups) {
-                if (!desiredGroups.containsKey(g) && ownedMember(MemberKind.GROUP, g, null)) {
-                    removeMember(st, MemberKind.GROUP, g, store.findGroup(g).map(Group::name).orElse(g));
+                if (!desiredGroups.containsKey(g)) {
+                    store.findGroup(g).filter(m -> m.isOwnedBy(sid))
+                            .ifPresent(m -> removeMemberLater(st, MemberKind.GROUP, m.key(), m.origin(), m.name()));
+                }
+            }
+        } else if (!sg.memberGroupIds().isEmpty() && mode == SyncMode.PUSH) {
+            throw new UsherException(UsherException.Code.INVALID,
+                    "this store keeps groups flat: a group cannot have groups as members");
+        }
+        flush();
+    }
+
+    /**
+     * A removal a full group record implies: at once for a push, but after the guard for an incremental read
+     * (a mass leave must not strip groups before the guard has ruled).
+     */
+    private void removeMemberLater(GroupState st, MemberKind kind, String memberKey, Origin member, String name) {
+        if (mode == SyncMode.INCREMENTAL) {
+            pendingMemberRemovals.put(memberKey(st.origin.externalId(), kind, member.externalId()),
+                    new String[] {st.origin.externalId(), kind.name(), member.externalId()});
+        } else {
+            removeMember(st, kind, memberKey, name);
+        }
+    }
+
+    /**
+     * Whether making {@code childKey} a member of {@code parentKey} would close a cycle of nested groups in
+     * the store (the child already contains the parent, directly or not). If so it is reported and refused.
+     */
+    private boolean closesCycle(String parentKey, String parentName, String childKey, String childName) {
+        if (parentKey.equals(childKey)) {
+            reportCycle(List.of(parentName, parentName));
+            return true;
+        }
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(childKey));
+        Set<String> seen = new HashSet<>(todo);
+        while (!todo.isEmpty()) {
+            for (String next : store.members(todo.poll(), MemberKind.GROUP)) {
+                if (next.equals(parentKey)) {
+                    reportCycle(List.of(parentName, childName, "…", parentName));
+                    return true;
+                }
+                if (seen.add(next)) {
+                    todo.add(next);
                 }
             }
         }
-        flush();
+        return false;
+    }
+
+    private void reportCycle(List<String> names) {
+        if (cycles.size() < SyncReport.MAX_LISTED) {
+            cycles.add(names);
+        }
+        warn("nested-group cycle: " + String.join(" -> ", names) + "; the edge closing it was not stored");
     }
 
     private void membership(boolean add, String groupExt, MemberKind kind, String memberExt) {
@@ -1027,6 +1270,10 @@ final class SyncRun implements ChangeSink {
             return;
         }
         if (kind == MemberKind.GROUP && flatten) {
+            if (mode == SyncMode.PUSH) {
+                throw new UsherException(UsherException.Code.INVALID,
+                        "this store keeps groups flat: a group cannot have groups as members");
+            }
             throw new NeedsSnapshot("a nested-group change reached a store that keeps groups flat");
         }
         String memberKey;
@@ -1053,6 +1300,9 @@ final class SyncRun implements ChangeSink {
         }
         GroupState st = new GroupState(g.get().origin(), g.get().name());
         st.key = g.get().key();
+        if (add && kind == MemberKind.GROUP && closesCycle(st.key, st.name, memberKey, memberName)) {
+            return;
+        }
         if (add) {
             addMember(st, kind, memberKey, memberName);
         } else {
@@ -1071,6 +1321,8 @@ final class SyncRun implements ChangeSink {
 
     /** Applies the removals an incremental read or push collected, after the guard. */
     void endOfIncremental() {
+        settleDeferredUsers();
+        settleDeferredGroups();
         flush();
         List<User> userRemovals = new ArrayList<>();
         for (String ext : pendingUserRemovals) {
@@ -1093,7 +1345,7 @@ final class SyncRun implements ChangeSink {
             }
             guard(userRemovals.size(), ownedUsers, groupRemovals.size(), ownedGroups);
         }
-        for (String[] m : pendingMemberRemovals) {
+        for (String[] m : pendingMemberRemovals.values()) {
             if (guardTripped) {
                 withhold(Change.member(ChangeKind.MEMBER_REMOVED, Origin.of(sid, m[0]), null, m[0],
                         MemberKind.valueOf(m[1]), m[2]));
@@ -1207,8 +1459,9 @@ final class SyncRun implements ChangeSink {
             Pending p = batchPending.get(i);
             if (p.change == null) {
                 if (!o.ok()) {
-                    fail(p.subject, UsherException.Code.STORE, "could not move the user aside for a rename cycle: "
-                            + o.error().getMessage());
+                    fail(p.subject, UsherException.Code.STORE, "a temporary rename (to break a cycle of renames) "
+                            + "failed: " + o.error().getMessage());
+                    retryLater++;
                 }
                 continue;
             }
@@ -1227,6 +1480,7 @@ final class SyncRun implements ChangeSink {
                     LOG.warn("source {}: store failed to apply {} for {}", sid, p.change.kind(), p.subject, e);
                 }
                 fail(p.subject, code, p.change.kind() + " failed: " + msg);
+                retryLater++;
             }
         }
         if (applied - lastProgressApplied >= PROGRESS_EVERY) {

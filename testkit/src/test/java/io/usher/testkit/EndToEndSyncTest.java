@@ -113,4 +113,40 @@ class EndToEndSyncTest {
         assertThat(store.allUsers().stream().filter(User::active).count()).isEqualTo(active);
         assertThat(r.count(ChangeKind.MEMBER_REMOVED) + r.count(ChangeKind.GROUP_DELETED)).isZero();
     }
+
+    @Test
+    void incrementalRenameChainWithTheShippedConnector() {
+        InMemoryDirectory dir = InMemoryDirectory.create();
+        String ann = dir.addUser(DirectoryUser.of("ann")).id();
+        String bob = dir.addUser(DirectoryUser.of("bob")).id();
+        InMemoryUserStore store = new InMemoryUserStore();
+        ProvisioningEngine e = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("corp").connector(InMemorySourceConnector.of(dir)).build()).build();
+        e.synchronize("corp");
+        dir.renameUser(bob, "robert");
+        dir.renameUser(ann, "bob");
+        SyncReport r = e.synchronize("corp");
+        assertThat(r.mode()).isEqualTo(SyncMode.INCREMENTAL);
+        assertThat(store.findUserByOrigin(io.usher.core.model.Origin.of("corp", ann)).orElseThrow().username())
+                .isEqualTo("bob");
+        assertThat(store.findUserByOrigin(io.usher.core.model.Origin.of("corp", bob)).orElseThrow().username())
+                .isEqualTo("robert");
+    }
+
+    @Test
+    void removeThenReaddMembershipWithTheShippedConnector() {
+        InMemoryDirectory dir = InMemoryDirectory.create();
+        String ann = dir.addUser(DirectoryUser.of("ann")).id();
+        String g = dir.addGroup("team").id();
+        dir.addMember(g, MemberKind.USER, ann);
+        InMemoryUserStore store = new InMemoryUserStore();
+        ProvisioningEngine e = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("corp").connector(InMemorySourceConnector.of(dir)).build()).build();
+        e.synchronize("corp");
+        dir.removeMember(g, MemberKind.USER, ann);
+        dir.addMember(g, MemberKind.USER, ann);
+        e.synchronize("corp");
+        Group team = store.findGroupByName("team").orElseThrow();
+        assertThat(store.members(team.key(), MemberKind.USER)).hasSize(1);
+    }
 }
