@@ -87,6 +87,35 @@ public abstract class SourceConnectorContract {
         return (IncrementalSource) connector;
     }
 
+    // ---------------------------------------------------------------- hooks for connectors over a server
+
+    /**
+     * Makes the connector's next reads fail after about {@code records} records, as a dropped connection
+     * would. The default injects the fault into the directory's own read path; a connector reading the
+     * directory through a server (LDAP, a fake REST API) overrides it to inject at the server.
+     */
+    protected void failReadsAfter(int records) {
+        directory.failAfter(records);
+    }
+
+    /** Makes every cursor issued so far invalid (the default trims the directory's change log). */
+    protected void expireCursors() {
+        expireCursors();
+    }
+
+    /**
+     * Whether {@code changes} reports exactly what changed. Connectors whose only change feed is a
+     * timestamp with a safety margin (LDAP {@code modifyTimestamp}) report a superset and say false.
+     */
+    protected boolean changesAreExact() {
+        return true;
+    }
+
+    /** Whether {@code changes} reports deletions (a timestamp feed cannot; a full snapshot finds them). */
+    protected boolean changesReportDeletions() {
+        return true;
+    }
+
     // ---------------------------------------------------------------- basics
 
     @Test
@@ -197,7 +226,7 @@ public abstract class SourceConnectorContract {
 
     @Test
     void aFailedReadSurfacesAsASourceException() {
-        directory.failAfter(directory.userCount() / 2);
+        failReadsAfter(directory.userCount() / 2);
         RecordingSink sink = RecordingSink.create();
 
         assertThatThrownBy(() -> connector.snapshot(sink)).isInstanceOf(SourceException.class)
@@ -237,6 +266,7 @@ public abstract class SourceConnectorContract {
     @Test
     void changesReportExactlyTheMutationsAndANewCursor() {
         IncrementalSource source = incremental();
+        assumeTrue(changesReportDeletions(), "the connector's change feed cannot see deletions");
         RecordingSink sink = snapshot();
         String cursor = sink.cursor().orElseThrow();
         sink.clearCalls();
@@ -265,7 +295,11 @@ public abstract class SourceConnectorContract {
 
         Set<String> upserted = sink.calls(RecordingSink.Method.USER).stream().map(RecordingSink.Call::id)
                 .collect(Collectors.toSet());
-        assertThat(upserted).containsExactlyInAnyOrder(added.id(), some.get(0).id(), some.get(1).id());
+        if (changesAreExact()) {
+            assertThat(upserted).containsExactlyInAnyOrder(added.id(), some.get(0).id(), some.get(1).id());
+        } else {
+            assertThat(upserted).contains(added.id(), some.get(0).id(), some.get(1).id());
+        }
         assertThat(sink.calls(RecordingSink.Method.USER_DELETED)).extracting(RecordingSink.Call::id)
                 .containsExactly(some.get(2).id());
         assertThat(sink.calls(RecordingSink.Method.GROUP_DELETED)).extracting(RecordingSink.Call::id)
@@ -278,8 +312,10 @@ public abstract class SourceConnectorContract {
                         || c.method() == RecordingSink.Method.MEMBER_ADDED
                         || c.method() == RecordingSink.Method.MEMBER_REMOVED)
                 .forEach(c -> touchedGroups.add(c.id()));
-        assertThat(touchedGroups).contains(newGroup.id(), renamedGroup.id(), shrinking.id())
-                .isSubsetOf(newGroup.id(), renamedGroup.id(), shrinking.id(), doomed.id());
+        assertThat(touchedGroups).contains(newGroup.id(), renamedGroup.id(), shrinking.id());
+        if (changesAreExact()) {
+            assertThat(touchedGroups).isSubsetOf(newGroup.id(), renamedGroup.id(), shrinking.id(), doomed.id());
+        }
 
         assertModelMatchesDirectory(sink);
     }
@@ -293,7 +329,9 @@ public abstract class SourceConnectorContract {
 
         source.changes(cursor, sink);
 
-        assertThat(sink.calls()).allMatch(c -> c.method() == RecordingSink.Method.CURSOR);
+        if (changesAreExact()) {
+            assertThat(sink.calls()).allMatch(c -> c.method() == RecordingSink.Method.CURSOR);
+        }
         assertThat(sink.cursor()).isPresent();
         assertModelMatchesDirectory(sink);
     }
