@@ -315,7 +315,13 @@ final class Replicator {
         boolean sameName = natural.toString().equals(old.toString()) || unique.toString().equals(old.toString());
         if (!sameName) {
             place(n, natural, unique);
-            ds.modifyDN(old.toString(), n.dn.getRDNString(), true);
+            if (n.dn.equals(old)) {
+                // a change of case only: the server refuses a modify-DN to an equal DN, so go through the unique one
+                ds.modifyDN(old.toString(), unique.getRDNString(), true);
+                ds.modifyDN(unique.toString(), n.dn.getRDNString(), true);
+            } else {
+                ds.modifyDN(old.toString(), n.dn.getRDNString(), true);
+            }
             relink(n, old);
         }
         Entry target = entryOf(n);
@@ -328,7 +334,8 @@ final class Replicator {
             names.add(a.getBaseName().toLowerCase(Locale.ROOT));
         }
         names.removeAll(NOT_COMPARED);
-        List<Modification> mods = Entry.diff(current, target, true, names.toArray(String[]::new));
+        // byte for byte: a case-only change (jdoe -> JDoe) is a change
+        List<Modification> mods = Entry.diff(current, target, true, false, true, names.toArray(String[]::new));
         if (!mods.isEmpty()) {
             ds.modify(n.dn.toString(), mods);
         }
