@@ -11,7 +11,6 @@ import com.unboundid.ldap.sdk.schema.Schema;
 import io.usher.testkit.InMemoryDirectory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +87,6 @@ public final class LdapDirectoryServer implements AutoCloseable {
         this.layout = Layout.of(flavour);
         this.replicator = new Replicator(directory, layout, new LdapSchema(flavour), clock, randomGuid());
         Schema schema = replicator.prepare();
-        SocketTracker sockets = new SocketTracker();
 
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(layout.base);
         config.setSchema(schema);
@@ -101,8 +99,8 @@ public final class LdapDirectoryServer implements AutoCloseable {
         config.setVendorName(null);
         config.setVendorVersion(null);
         config.setCustomRootDSEAttributes(rootDse());
-        config.setListenerConfigs(new InMemoryListenerConfig("ldap", loopback(), 0, sockets, null, null));
-        config.addInMemoryOperationInterceptor(new ServingInterceptor(flavour, replicator, faults, sockets));
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", loopback(), 0, null));
+        config.addInMemoryOperationInterceptor(new ServingInterceptor(flavour, replicator, faults));
         this.server = new InMemoryDirectoryServer(config);
         long started = System.nanoTime();
         replicator.load(server);
@@ -299,10 +297,5 @@ public final class LdapDirectoryServer implements AutoCloseable {
     @Override
     public String toString() {
         return "LdapDirectoryServer[" + flavour + ", " + url() + "]";
-    }
-
-    static byte[] bytes(UUID u) {
-        return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits())
-                .array();
     }
 }

@@ -1,5 +1,6 @@
 package io.usher.testkit.ldap;
 
+import com.unboundid.ldap.listener.LDAPListenerClientConnection;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedAddRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedDeleteRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedModifyDNRequest;
@@ -17,6 +18,7 @@ import com.unboundid.ldap.sdk.ReadOnlySearchRequest;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,17 +48,14 @@ final class ServingInterceptor extends InMemoryOperationInterceptor {
     private final boolean activeDirectory;
     private final Replicator replicator;
     private final Faults faults;
-    private final SocketTracker sockets;
 
     /** A requested {@code member;range=lo-hi} ({@code hi} -1 for {@code *}). */
     record Range(int lo, int hi) {}
 
-    ServingInterceptor(LdapDirectoryServer.Flavour flavour, Replicator replicator, Faults faults,
-            SocketTracker sockets) {
+    ServingInterceptor(LdapDirectoryServer.Flavour flavour, Replicator replicator, Faults faults) {
         this.activeDirectory = flavour == LdapDirectoryServer.Flavour.ACTIVE_DIRECTORY;
         this.replicator = replicator;
         this.faults = faults;
-        this.sockets = sockets;
     }
 
     @Override
@@ -170,7 +169,7 @@ final class ServingInterceptor extends InMemoryOperationInterceptor {
         if (!Boolean.TRUE.equals(result.getProperty(SPECIAL))) {
             try {
                 if (faults.beforeEntry() == Faults.Verdict.DROP_CONNECTION) {
-                    sockets.close(result.getConnectedPort());
+                    dropCurrentConnection();
                     result.setSearchEntry(null);
                     return;
                 }
@@ -202,6 +201,23 @@ final class ServingInterceptor extends InMemoryOperationInterceptor {
             if (ranged != null) {
                 result.setSearchEntry(ranged);
             }
+        }
+    }
+
+    /**
+     * The in-memory server answers a request on its connection's own reader thread, which is the
+     * {@link LDAPListenerClientConnection}: closing it drops the socket, as a failing server or a
+     * load balancer's idle timeout does.
+     */
+    private static void dropCurrentConnection() {
+        if (Thread.currentThread() instanceof LDAPListenerClientConnection connection) {
+            try {
+                connection.close();
+            } catch (IOException e) {
+                LOG.debug("closing the connection for an injected fault failed", e);
+            }
+        } else {
+            LOG.warn("injected fault: cannot drop the connection from thread {}", Thread.currentThread().getName());
         }
     }
 
