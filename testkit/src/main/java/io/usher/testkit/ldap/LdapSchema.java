@@ -165,25 +165,25 @@ final class LdapSchema {
 
     /** {name, definition} of every object class this flavour defines or redefines. */
     private List<String[]> objectClasses() {
-        String extra = extras.isEmpty() ? "" : " $ " + String.join(" $ ", extras.values());
         if (flavour == LdapDirectoryServer.Flavour.OPENLDAP) {
-            ObjectClassDefinition inet = standard.getObjectClass("inetOrgPerson");
+            List<String> may = new ArrayList<>(Arrays.asList(standard.getObjectClass("inetOrgPerson").getOptionalAttributes()));
+            may.add("pwdAccountLockedTime");
             return List.of(
                     new String[] {"inetOrgPerson", "( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson' SUP organizationalPerson"
-                            + " STRUCTURAL MAY ( " + String.join(" $ ", Arrays.asList(inet.getOptionalAttributes()))
-                            + " $ pwdAccountLockedTime" + extra + " ) )"},
+                            + " STRUCTURAL MAY ( " + withExtras(may) + " ) )"},
                     // member is optional, as in 389-DS: a test directory has empty groups
                     new String[] {"groupOfNames", "( 2.5.6.9 NAME 'groupOfNames' SUP top STRUCTURAL MUST cn"
                             + " MAY ( member $ businessCategory $ seeAlso $ owner $ ou $ o $ description ) )"});
         }
+        List<String> userMay = List.of("sAMAccountName", "userPrincipalName", "displayName", "givenName", "mail",
+                "objectGUID", "userAccountControl", "memberOf", "uSNCreated", "uSNChanged", "whenCreated",
+                "whenChanged", "employeeType", "isDeleted", "lastKnownParent");
         return List.of(
                 // Active Directory's person needs only cn
                 new String[] {"person", "( 2.5.6.6 NAME 'person' SUP top STRUCTURAL MUST cn"
                         + " MAY ( sn $ userPassword $ telephoneNumber $ seeAlso $ description ) )"},
                 new String[] {"user", "( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL"
-                        + " MAY ( sAMAccountName $ userPrincipalName $ displayName $ givenName $ mail $ objectGUID"
-                        + " $ userAccountControl $ memberOf $ uSNCreated $ uSNChanged $ whenCreated $ whenChanged"
-                        + " $ employeeType $ isDeleted $ lastKnownParent" + extra + " ) )"},
+                        + " MAY ( " + withExtras(userMay) + " ) )"},
                 new String[] {"group", "( 1.2.840.113556.1.5.8 NAME 'group' SUP top STRUCTURAL MUST cn"
                         + " MAY ( sAMAccountName $ description $ member $ memberOf $ objectGUID $ groupType"
                         + " $ uSNCreated $ uSNChanged $ whenCreated $ whenChanged $ isDeleted $ lastKnownParent ) )"},
@@ -191,6 +191,16 @@ final class LdapSchema {
                         + " MAY ( description $ isDeleted ) )"},
                 new String[] {"nTDSDSA", "( 1.2.840.113556.1.5.7000.47 NAME 'nTDSDSA' SUP top STRUCTURAL MUST cn"
                         + " MAY ( invocationId $ objectGUID ) )"});
+    }
+
+    /** The names joined with {@code $}, then every directory attribute name not among them (ignoring case). */
+    private String withExtras(List<String> names) {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String n : names) {
+            all.putIfAbsent(n.toLowerCase(Locale.ROOT), n);
+        }
+        extras.forEach(all::putIfAbsent);
+        return String.join(" $ ", all.values());
     }
 
     private static Schema standardSchema() {

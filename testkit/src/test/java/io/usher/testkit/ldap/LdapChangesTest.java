@@ -216,10 +216,13 @@ class LdapChangesTest {
     void attributeNamesFirstSeenAfterStartAreServed() throws Exception {
         try (LdapDirectoryServer s = LdapDirectoryServer.start(dir, Flavour.OPENLDAP);
              LDAPConnection c = Ldap.connect(s)) {
-            dir.updateUser(jane.toBuilder().attribute("costCentre", "C-42").attribute("title", "Boss").build());
+            dir.updateUser(jane.toBuilder().attribute("costCentre", "C-42").attribute("title", "Boss")
+                    .attribute("departmentNumber", "7").attribute("bad name", "not served").build());
             SearchResultEntry j = c.getEntry("uid=jane,ou=people,dc=usher,dc=test");
             assertThat(j.getAttributeValue("costCentre")).isEqualTo("C-42");
             assertThat(j.getAttributeValue("title")).isEqualTo("Boss");
+            assertThat(j.getAttributeValue("departmentNumber")).isEqualTo("7");
+            assertThat(j.getAttributes()).noneMatch(a -> a.getName().contains(" "));
             assertThat(c.search(s.usersBase(), SearchScope.SUB, Filter.createEqualityFilter("costcentre", "c-42"))
                     .getEntryCount()).isEqualTo(1);
             dir.updateUser(jane.toBuilder().attributes(java.util.Map.of()).build());
@@ -253,6 +256,51 @@ class LdapChangesTest {
             byte[] second = c.getEntry(dsService, "invocationId").getAttributeValueBytes("invocationId");
             assertThat(second).hasSize(16).isNotEqualTo(first);
             assertThat(AdGuid.toString(second)).isEqualTo(s.invocationId());
+        }
+    }
+
+    @Test
+    void concurrentSearchesWhileTheDirectoryChangesEndConsistent() throws Exception {
+        InMemoryDirectory d = io.usher.testkit.DirectoryGenerator.builder().seed(8).users(500).groups(30).build()
+                .generate();
+        List<DirectoryUser> users = d.users().limit(100).collect(java.util.stream.Collectors.toList());
+        try (LdapDirectoryServer s = LdapDirectoryServer.start(d, Flavour.ACTIVE_DIRECTORY)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch someRounds = new java.util.concurrent.CountDownLatch(6);
+            List<java.util.concurrent.Future<Integer>> readers = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                readers.add(pool.submit(() -> {
+                    int rounds = 0;
+                    try (LDAPConnection c = Ldap.connect(s)) {
+                        while (!stop.get()) {
+                            Ldap.paged(c, s.usersBase(), Filter.createEqualityFilter("objectClass", "user"), 200, null,
+                                    "sAMAccountName");
+                            rounds++;
+                            someRounds.countDown();
+                        }
+                    }
+                    return rounds;
+                }));
+            }
+            for (int i = 0; i < users.size(); i++) {
+                if (i == users.size() / 2) {
+                    assertThat(someRounds.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                }
+                d.renameUser(users.get(i).id(), users.get(i).loginName() + "-renamed");
+            }
+            stop.set(true);
+            for (java.util.concurrent.Future<Integer> r : readers) {
+                assertThat(r.get(60, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+            }
+            pool.shutdown();
+            try (LDAPConnection c = Ldap.connect(s)) {
+                List<SearchResultEntry> all = Ldap.paged(c, s.usersBase(),
+                        Filter.createEqualityFilter("objectClass", "user"), 1000, null, "sAMAccountName");
+                assertThat(all).hasSize(d.userCount());
+                assertThat(all.stream().filter(e -> e.getAttributeValue("sAMAccountName").endsWith("-renamed")))
+                        .hasSize(users.size());
+            }
         }
     }
 
