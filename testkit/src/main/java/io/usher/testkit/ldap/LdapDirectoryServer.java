@@ -4,8 +4,10 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.OperationType;
+import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.schema.Schema;
 import io.usher.testkit.InMemoryDirectory;
@@ -139,7 +141,8 @@ public final class LdapDirectoryServer implements AutoCloseable {
         String base = layout.base.toString();
         attrs.add(new Attribute("defaultNamingContext", base));
         attrs.add(new Attribute("rootDomainNamingContext", base));
-        attrs.add(new Attribute("configurationNamingContext", "CN=Configuration," + base));
+        attrs.add(new Attribute("configurationNamingContext",
+                new DN(new RDN("CN", "Configuration"), layout.base).toString()));
         attrs.add(new Attribute("dsServiceName", Layout.ActiveDirectory.NTDS_SETTINGS.toString()));
         attrs.add(new Attribute("highestCommittedUSN", "0"));
         attrs.add(new Attribute("supportedCapabilities", AD_CAPABILITY_OID));
