@@ -100,7 +100,7 @@ public abstract class SourceConnectorContract {
 
     /** Makes every cursor issued so far invalid (the default trims the directory's change log). */
     protected void expireCursors() {
-        expireCursors();
+        directory.trimChangeLog(directory.currentSequence());
     }
 
     /**
@@ -376,7 +376,7 @@ public abstract class SourceConnectorContract {
         IncrementalSource source = incremental();
         String cursor = snapshot().cursor().orElseThrow();
         directory.addUser(DirectoryUser.of("after.snapshot"));
-        directory.trimChangeLog(directory.currentSequence());
+        expireCursors();
 
         assertThatThrownBy(() -> source.changes(cursor, RecordingSink.create()))
                 .isInstanceOf(SourceException.class)

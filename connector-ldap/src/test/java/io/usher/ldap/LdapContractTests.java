@@ -1,0 +1,82 @@
+package io.usher.ldap;
+
+import io.usher.core.spi.SourceConnector;
+import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.SourceConnectorContract;
+import io.usher.testkit.ldap.LdapDirectoryServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+
+/** The testkit SourceConnector contract, with the LDAP connector reading the directory over LDAP. */
+class LdapContractTests {
+
+    /** OpenLDAP flavour: entryUUID, inetOrgPerson, groupOfNames; incremental by modifyTimestamp. */
+    @Nested
+    class OpenLdapFlavour extends SourceConnectorContract {
+        private LdapDirectoryServer server;
+        private final MutableClock clock = new MutableClock();
+
+        @Override
+        protected SourceConnector connectorFor(InMemoryDirectory directory) {
+            server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.OPENLDAP);
+            return new LdapSourceConnector(LdapConfig.builder().url(server.url()).preset(Preset.OPENLDAP)
+                    .bind(server.bindDn(), server.bindPassword()).usersBase(server.usersBase())
+                    .groupsBase(server.groupsBase()).pageSize(50).timestampMargin(Duration.ofSeconds(1)).build(), clock);
+        }
+
+        @AfterEach
+        void stopServer() {
+            server.close();
+        }
+
+        @Override
+        protected void failReadsAfter(int records) {
+            server.dropConnectionAfterEntries(records);
+        }
+
+        @Override
+        protected void expireCursors() {
+            clock.advance(Duration.ofHours(25)); // past fullReconcileAfter: a snapshot is due
+        }
+
+        @Override
+        protected boolean changesAreExact() {
+            return false; // modifyTimestamp with a margin re-reads recent entries
+        }
+
+        @Override
+        protected boolean changesReportDeletions() {
+            return false; // found by the periodic full reconciliation instead
+        }
+    }
+
+    /** Active Directory flavour: objectGUID, uSNChanged, tombstones, ranged member retrieval. */
+    @Nested
+    class ActiveDirectoryFlavour extends SourceConnectorContract {
+        private LdapDirectoryServer server;
+
+        @Override
+        protected SourceConnector connectorFor(InMemoryDirectory directory) {
+            server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.ACTIVE_DIRECTORY);
+            return new LdapSourceConnector(LdapConfig.builder().url(server.url()).preset(Preset.ACTIVE_DIRECTORY)
+                    .bind(server.bindDn(), server.bindPassword()).usersBase(server.usersBase())
+                    .groupsBase(server.groupsBase()).pageSize(50).build());
+        }
+
+        @AfterEach
+        void stopServer() {
+            server.close();
+        }
+
+        @Override
+        protected void failReadsAfter(int records) {
+            server.dropConnectionAfterEntries(records);
+        }
+
+        @Override
+        protected void expireCursors() {
+            server.resetInvocationId(); // as after a DC restore: USNs no longer comparable
+        }
+    }
+}
