@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -968,11 +969,13 @@ final class SyncRun implements ChangeSink {
             if (st.key == null || st.unreadable) {
                 continue;
             }
-            Set<String> current = st.createdNow || isPlaceholder(st.key) ? Set.of() : store.members(st.key, MemberKind.USER);
-            if (!flatten && sameMembers(current, st.userMembers) && st.childGroups.length == 0
-                    && (st.createdNow || isPlaceholder(st.key) || store.members(st.key, MemberKind.GROUP).isEmpty())) {
-                continue; // the common no-op case: no set is built
+            boolean fresh = st.createdNow || isPlaceholder(st.key);
+            if (!flatten && !fresh && st.childGroups.length == 0
+                    && store.hasExactly(st.key, MemberKind.USER, Arrays.asList(st.userMembers))
+                    && store.hasExactly(st.key, MemberKind.GROUP, List.of())) {
+                continue; // the common no-op case: nothing copied, nothing built
             }
+            Set<String> current = fresh ? Set.of() : store.members(st.key, MemberKind.USER);
             Set<String> desired = flatten ? effectiveUsers(st) : new HashSet<>(List.of(st.userMembers));
             for (String u : desired) {
                 if (!current.contains(u)) {
@@ -1045,17 +1048,6 @@ final class SyncRun implements ChangeSink {
         return out;
     }
 
-    private static boolean sameMembers(Set<String> current, String[] desired) {
-        if (current.size() != desired.length) {
-            return false;
-        }
-        for (String d : desired) {
-            if (!current.contains(d)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static boolean isPlaceholder(String key) {
         return key.startsWith("(new)");

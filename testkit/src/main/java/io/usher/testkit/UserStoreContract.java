@@ -121,6 +121,20 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    void hasExactlyComparesWholeMemberSets() {
+        User a = store.createUser(local("exact-a"));
+        User b = store.createUser(local("exact-b"));
+        io.usher.core.model.Group g = store.createGroup(io.usher.core.model.Group.local("exact-g"));
+        assertThat(store.hasExactly(g.key(), io.usher.core.model.MemberKind.USER, java.util.List.of())).isTrue();
+        store.addMember(g.key(), io.usher.core.model.MemberKind.USER, a.key());
+        assertThat(store.hasExactly(g.key(), io.usher.core.model.MemberKind.USER, java.util.List.of(a.key()))).isTrue();
+        assertThat(store.hasExactly(g.key(), io.usher.core.model.MemberKind.USER, java.util.List.of(b.key()))).isFalse();
+        assertThat(store.hasExactly(g.key(), io.usher.core.model.MemberKind.USER,
+                java.util.List.of(a.key(), b.key()))).isFalse();
+        assertThat(store.hasExactly(g.key(), io.usher.core.model.MemberKind.USER, java.util.List.of())).isFalse();
+    }
+
+    @Test
     void anOriginBelongsToOneUser() {
         store.createUser(synced("first", "ext-same"));
         assertThatThrownBy(() -> store.createUser(synced("second", "ext-same")))

@@ -85,6 +85,16 @@ public interface UserStore {
     /** Removes one membership; returns false if it was not there. */
     boolean removeMember(String groupKey, MemberKind kind, String memberKey);
 
+    /**
+     * Whether the group's direct members of one kind are exactly these keys (no more, no fewer). The engine
+     * asks it for every group on every snapshot; most answers are "yes", so stores that can answer without
+     * building the member set (a count and a containment check, or a digest) should override it.
+     */
+    default boolean hasExactly(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
+        Set<String> current = members(groupKey, kind);
+        return current.size() == memberKeys.size() && current.containsAll(memberKeys);
+    }
+
     /** Whether groups may contain groups. When false, the engine flattens nested groups. */
     default boolean supportsNestedGroups() {
         return false;

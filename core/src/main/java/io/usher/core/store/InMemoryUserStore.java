@@ -320,6 +320,23 @@ public final class InMemoryUserStore implements UserStore {
         return read(() -> Set.copyOf(members.get(kind).getOrDefault(groupKey, Set.of())));
     }
 
+    /** Answered under the read lock without copying the member set. */
+    @Override
+    public boolean hasExactly(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
+        return read(() -> {
+            Set<String> current = members.get(kind).getOrDefault(groupKey, Set.of());
+            if (current.size() != memberKeys.size()) {
+                return false;
+            }
+            for (String k : memberKeys) {
+                if (!current.contains(k)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     @Override
     public Set<String> groupsOf(MemberKind kind, String memberKey) {
         return read(() -> Set.copyOf(memberOf.get(kind).getOrDefault(memberKey, Set.of())));
