@@ -124,12 +124,12 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             try {
                 u = toUser(e);
             } catch (UnreadableEntry x) {
-                resolver.users.put(normalize(e.getDN()), x.id);
+                resolver.put(resolver.users, e.getDN(), x.id);
                 sink.unreadable(MemberKind.USER, x.id, x.getMessage());
                 u = null;
             }
             if (u != null) {
-                resolver.users.put(normalize(e.getDN()), u.externalId());
+                resolver.put(resolver.users, e.getDN(), u.externalId());
                 if (u.loginName() != null) {
                     resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
                 }
@@ -143,7 +143,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         paged(config.groupsBase, config.groupFilter, List.of(config.idAttribute), List.of(), e -> {
             String id = idOf(e);
             if (id != null) {
-                resolver.groups.put(normalize(e.getDN()), id);
+                resolver.put(resolver.groups, e.getDN(), id);
             }
         });
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
@@ -188,14 +188,36 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
         };
 
-        /** {kind, id}: kind "u" or "g", or null for outside. */
-        String[] resolve(String dn) {
+        /** Records an entry's DN under its cheap key (lower case) and, where different, its normalized form. */
+        void put(Map<String, String> map, String dn, String id) {
+            String lower = dn.toLowerCase(Locale.ROOT);
+            map.put(lower, id);
             String n = normalize(dn);
-            String u = users.get(n);
+            if (!n.equals(lower)) {
+                map.put(n, id);
+            }
+        }
+
+        /**
+         * {kind, id}: kind "u" or "g", or null for outside. Member values usually repeat the entry's DN as the
+         * server printed it, so a lower-case lookup answers most of them without parsing the DN.
+         */
+        String[] resolve(String dn) {
+            String lower = dn.toLowerCase(Locale.ROOT);
+            String u = users.get(lower);
             if (u != null) {
                 return new String[] {"u", u};
             }
-            String g = groups.get(n);
+            String g = groups.get(lower);
+            if (g != null) {
+                return new String[] {"g", g};
+            }
+            String n = normalize(dn);
+            u = users.get(n);
+            if (u != null) {
+                return new String[] {"u", u};
+            }
+            g = groups.get(n);
             if (g != null) {
                 return new String[] {"g", g};
             }

@@ -19,6 +19,7 @@ import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
 import io.usher.core.model.User;
 import io.usher.core.store.InMemoryUserStore;
+import io.usher.ldap.servers.OpenLdapLdif;
 import io.usher.ldap.servers.Slapd;
 import io.usher.ldap.servers.SlapdExtension;
 import io.usher.testkit.DirectoryGenerator;
@@ -44,58 +45,10 @@ class SlapdSyncTest {
             .nestingDepth(3).caseCollisions(0).build().generate();
 
     @RegisterExtension
-    static final SlapdExtension SLAPD = new SlapdExtension().beforeStart(s -> s.slapadd(ldif(DIRECTORY)));
+    static final SlapdExtension SLAPD = new SlapdExtension().beforeStart(s -> s.slapadd(OpenLdapLdif.write(DIRECTORY)));
 
     private static String userDn(DirectoryUser u) {
-        return new DN(new RDN("uid", u.loginName()), new DN(List.of(new RDN("ou", "people"),
-                new RDN("dc", "usher"), new RDN("dc", "test")).toArray(new RDN[0]))).toString();
-    }
-
-    private static String groupDn(DirectoryGroup g) {
-        return new DN(new RDN("cn", g.name()), new DN(List.of(new RDN("ou", "groups"),
-                new RDN("dc", "usher"), new RDN("dc", "test")).toArray(new RDN[0]))).toString();
-    }
-
-    /** The directory in the OpenLDAP layout, with entryUUID = the directory's ids (slapadd accepts them). */
-    private static Path ldif(InMemoryDirectory dir) throws java.io.IOException {
-        StringBuilder out = new StringBuilder();
-        for (DirectoryUser u : dir.users().collect(Collectors.toList())) {
-            Entry e = new Entry(userDn(u));
-            e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
-            e.addAttribute("uid", u.loginName());
-            e.addAttribute("cn", u.displayName() == null ? u.loginName() : u.displayName());
-            e.addAttribute("sn", u.familyName() == null ? u.loginName() : u.familyName());
-            if (!u.emails().isEmpty()) {
-                e.addAttribute("mail", u.emails());
-            }
-            e.addAttribute("entryUUID", u.id());
-            if (!u.enabled()) {
-                e.addAttribute("pwdAccountLockedTime", "000001010000Z");
-            }
-            out.append(e.toLDIFString()).append('\n');
-        }
-        for (DirectoryGroup g : dir.groups().collect(Collectors.toList())) {
-            Set<String> users = dir.members(g.id(), MemberKind.USER);
-            Set<String> groups = dir.members(g.id(), MemberKind.GROUP);
-            if (users.isEmpty() && groups.isEmpty()) {
-                continue; // groupOfNames needs a member in OpenLDAP's schema
-            }
-            Entry e = new Entry(groupDn(g));
-            e.addAttribute("objectClass", "top", "groupOfNames");
-            e.addAttribute("cn", g.name());
-            e.addAttribute("entryUUID", g.id());
-            for (String id : users) {
-                e.addAttribute("member", userDn(dir.user(id).orElseThrow()));
-            }
-            for (String id : groups) {
-                e.addAttribute("member", groupDn(dir.group(id).orElseThrow()));
-            }
-            out.append(e.toLDIFString()).append('\n');
-        }
-        Path file = Files.createTempFile("usher-slapd-", ".ldif");
-        Files.writeString(file, out.toString());
-        file.toFile().deleteOnExit();
-        return file;
+        return OpenLdapLdif.userDn(u);
     }
 
     private static Set<String> memberIds(InMemoryUserStore store, Group g) {

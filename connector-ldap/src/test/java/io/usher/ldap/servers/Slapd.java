@@ -241,8 +241,35 @@ public final class Slapd implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("slapadd only before start() (slapd is running)");
         }
-        List<String> cmd = List.of(SLAPADD.toString(), "-q", "-w", "-f", conf.toString(),
-                "-b", BASE_DN, "-l", ldif.toAbsolutePath().toString());
+        try {
+            runSlapadd(ldif, true);
+        } catch (IOException crashed) {
+            // Debian's slapadd 2.5 now and then aborts in quick mode on big multi-valued entries ("corrupted
+            // size vs. prev_size"): start the database again and load everything without -q
+            LOG_RETRY.warning("slapadd failed, reloading the database without -q: " + crashed.getMessage().lines()
+                    .reduce((a, b) -> b).orElse(""));
+            try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("data"))) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+            for (Path earlier : loaded) {
+                runSlapadd(earlier, false);
+            }
+            runSlapadd(ldif, false);
+        }
+        loaded.add(ldif);
+    }
+
+    private final List<Path> loaded = new java.util.ArrayList<>();
+    private static final java.util.logging.Logger LOG_RETRY = java.util.logging.Logger.getLogger(Slapd.class.getName());
+
+    private void runSlapadd(Path ldif, boolean quick) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(SLAPADD.toString()));
+        if (quick) {
+            cmd.add("-q");
+        }
+        cmd.addAll(List.of("-w", "-f", conf.toString(), "-b", BASE_DN, "-l", ldif.toAbsolutePath().toString()));
         Path out = dir.resolve("slapadd.out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {

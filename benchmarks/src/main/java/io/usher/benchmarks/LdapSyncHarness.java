@@ -1,0 +1,178 @@
+package io.usher.benchmarks;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.RDN;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import io.usher.core.ProvisioningEngine;
+import io.usher.core.Source;
+import io.usher.core.SyncReport;
+import io.usher.core.store.InMemoryUserStore;
+import io.usher.ldap.LdapConfig;
+import io.usher.ldap.LdapSourceConnector;
+import io.usher.ldap.Preset;
+import io.usher.ldap.servers.OpenLdapLdif;
+import io.usher.ldap.servers.Slapd;
+import io.usher.testkit.DirectoryGenerator;
+import io.usher.testkit.DirectoryUser;
+import io.usher.testkit.InMemoryDirectory;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * LDAP sync speed against a real OpenLDAP {@code slapd} in its own process (the in-memory LDAP server pages
+ * quadratically and is the wrong yardstick; see shared/FACTS.md): a generated organisation loaded with
+ * slapadd, then a bare UnboundID paged read of the same entries and attributes, the full sync through the
+ * LDAP connector into {@link InMemoryUserStore}, and an incremental sync after 100 changes — all in one run,
+ * so the ratios compare like with like. Needs Debian's slapd ({@code .ci/run} installs it).
+ *
+ * <p>Run: {@code java -Xmx512m -cp benchmarks/target/usher-benchmarks.jar io.usher.benchmarks.LdapSyncHarness
+ * [users groups memberships]} (defaults 100000 10000 500000).
+ */
+public final class LdapSyncHarness {
+    private static final String[] USER_ATTRS = {"entryUUID", "uid", "cn", "givenName", "sn", "mail", "employeeType",
+        "memberOf", "pwdAccountLockedTime"};
+    private static final String[] GROUP_ATTRS = {"entryUUID", "cn", "description", "member", "uniqueMember",
+        "memberUid"};
+
+    private LdapSyncHarness() {}
+
+    public static void main(String[] args) throws Exception {
+        int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int groups = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        long memberships = args.length > 2 ? Long.parseLong(args[2]) : 500_000;
+        if (!Slapd.available()) {
+            throw new IllegalStateException("slapd is not installed (apt-get install slapd); .ci/run installs it");
+        }
+        out("LDAP sync harness: %d users, %d groups, ~%d memberships, nesting depth 3; slapd in its own process; "
+                + "max heap %d MiB", users, groups, memberships, Runtime.getRuntime().maxMemory() >> 20);
+        long t0 = System.nanoTime();
+        Prepared prep = prepare(users, groups, memberships); // the directory itself is garbage after this
+        Path ldif = prep.ldif;
+        List<DirectoryUser> sample = prep.sample;
+        out("generated and wrote LDIF in %.2f s (largest group: %d members)", secs(System.nanoTime() - t0),
+                prep.biggest);
+
+        try (Slapd slapd = Slapd.create()) {
+            long l0 = System.nanoTime();
+            slapd.slapadd(ldif);
+            slapd.start();
+            out("slapadd + start: %.2f s", secs(System.nanoTime() - l0));
+            Thread.sleep(2100); // the loaded entries' modifyTimestamp must fall before the snapshot's margin
+
+            long[] bare = new long[2];
+            for (int round = 0; round < 2; round++) {
+                long b0 = System.nanoTime();
+                long n = bareRead(slapd, Slapd.PEOPLE_DN, "(objectClass=inetOrgPerson)", USER_ATTRS)
+                        + bareRead(slapd, Slapd.GROUPS_DN, "(objectClass=groupOfNames)", GROUP_ATTRS);
+                bare[round] = System.nanoTime() - b0;
+                out("bare paged read #%d: %.2f s, %d entries", round + 1, secs(bare[round]), n);
+            }
+
+            // three full syncs into fresh stores (the first also warms the JIT); the best is reported
+            SyncReport full = null;
+            ProvisioningEngine engine = null;
+            LdapSourceConnector connector = null;
+            long bestFull = Long.MAX_VALUE;
+            long peak = 0;
+            for (int round = 0; round < 3; round++) {
+                if (connector != null) {
+                    connector.close();
+                }
+                engine = null;
+                InMemoryUserStore store = new InMemoryUserStore();
+                connector = new LdapSourceConnector(LdapConfig.builder().url(slapd.url())
+                        .preset(Preset.OPENLDAP).bind(slapd.bindDn(), slapd.bindPassword()).usersBase(Slapd.PEOPLE_DN)
+                        .groupsBase(Slapd.GROUPS_DN).pageSize(1000).timestampMargin(Duration.ofSeconds(1)).build());
+                engine = ProvisioningEngine.builder().store(store)
+                        .source(Source.builder("bench").connector(connector).build()).build();
+                System.gc();
+                List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+                pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+                full = engine.synchronize("bench");
+                peak = Math.max(peak, pools.stream().filter(p -> p.getType() == MemoryType.HEAP)
+                        .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20);
+                bestFull = Math.min(bestFull, full.duration().toNanos());
+                out("full sync #%d: %.2f s, %s", round + 1, secs(full.duration().toNanos()), full.counts());
+            }
+
+            Thread.sleep(1100); // modifyTimestamp has one-second resolution
+            try (LDAPConnection c = slapd.connection()) {
+                for (int i = 0; i < 50; i++) {
+                    c.modify(OpenLdapLdif.userDn(sample.get(i)), new Modification(ModificationType.REPLACE, "cn",
+                            "Changed " + i));
+                }
+                for (int i = 50; i < 75; i++) {
+                    c.modifyDN(OpenLdapLdif.userDn(sample.get(i)), new RDN("uid", "renamed" + i).toString(), true);
+                }
+                for (int i = 0; i < 25; i++) {
+                    c.add("dn: uid=hire" + i + "," + Slapd.PEOPLE_DN, "objectClass: inetOrgPerson", "uid: hire" + i,
+                            "cn: Hire " + i, "sn: Hire");
+                }
+            }
+            SyncReport inc = engine.synchronize("bench");
+            out("incremental sync after 100 changes: %.3f s (%s), %s", secs(inc.duration().toNanos()), inc.mode(),
+                    inc.counts());
+            connector.close();
+
+            long bareBest = Math.min(bare[0], bare[1]);
+            out("");
+            out("| run | time | |");
+            out("|---|---|---|");
+            out("| bare paged read (users + groups with members) | %.2f s | best of 2 |", secs(bareBest));
+            out("| full sync into InMemoryUserStore | %.2f s | best of 3; %.2f× the bare read |", secs(bestFull),
+                    (double) bestFull / bareBest);
+            out("| incremental sync, 100 changes | %.3f s | %.1f%% of the full sync |", secs(inc.duration().toNanos()),
+                    100.0 * inc.duration().toNanos() / bestFull);
+            out("peak heap during the full sync (sum of heap pools' peaks, upper bound): %d MiB", peak);
+        }
+    }
+
+    private record Prepared(Path ldif, List<DirectoryUser> sample, long biggest) {}
+
+    private static Prepared prepare(int users, int groups, long memberships) throws java.io.IOException {
+        InMemoryDirectory dir = DirectoryGenerator.builder().seed(11).users(users).groups(groups).nestingDepth(3)
+                .targetMemberships(memberships).caseCollisions(0).build().generate();
+        long biggest = dir.groups().mapToLong(g -> dir.members(g.id(), io.usher.core.model.MemberKind.USER).size())
+                .max().orElse(0);
+        return new Prepared(OpenLdapLdif.write(dir), dir.users().limit(100).collect(Collectors.toList()), biggest);
+    }
+
+    private static long bareRead(Slapd slapd, String base, String filter, String[] attrs) throws Exception {
+        long n = 0;
+        try (LDAPConnection c = slapd.connection()) {
+            ASN1OctetString cookie = null;
+            do {
+                SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attrs);
+                r.setControls(new SimplePagedResultsControl(1000, cookie, false));
+                SearchResult res = c.search(r);
+                for (SearchResultEntry e : res.getSearchEntries()) {
+                    n++;
+                }
+                SimplePagedResultsControl back = SimplePagedResultsControl.get(res);
+                cookie = back == null ? null : back.getCookie();
+            } while (cookie != null && cookie.getValueLength() > 0);
+        }
+        return n;
+    }
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static void out(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+    }
+}
