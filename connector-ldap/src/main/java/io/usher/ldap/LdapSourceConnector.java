@@ -188,19 +188,29 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
         };
 
-        /** Records an entry's DN under its cheap key (lower case) and, where different, its normalized form. */
+        /** Normalized DN → id, built from the lower-case keys on the first lookup that needs it. */
+        private Map<String, String> normalizedUsers;
+        private Map<String, String> normalizedGroups;
+
+        /** Records an entry's DN under its cheap key (lower case); normalized forms are derived only if needed. */
         void put(Map<String, String> map, String dn, String id) {
-            String lower = dn.toLowerCase(Locale.ROOT);
-            map.put(lower, id);
-            String n = normalize(dn);
-            if (!n.equals(lower)) {
-                map.put(n, id);
+            map.put(dn.toLowerCase(Locale.ROOT), id);
+            if (map == users) {
+                normalizedUsers = null;
+            } else if (map == groups) {
+                normalizedGroups = null;
             }
+        }
+
+        private Map<String, String> normalized(Map<String, String> byLower) {
+            Map<String, String> out = new HashMap<>(byLower.size() * 2);
+            byLower.forEach((k, v) -> out.put(normalize(k), v));
+            return out;
         }
 
         /**
          * {kind, id}: kind "u" or "g", or null for outside. Member values usually repeat the entry's DN as the
-         * server printed it, so a lower-case lookup answers most of them without parsing the DN.
+         * server printed it, so a lower-case lookup answers most of them without parsing any DN.
          */
         String[] resolve(String dn) {
             String lower = dn.toLowerCase(Locale.ROOT);
@@ -213,11 +223,17 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 return new String[] {"g", g};
             }
             String n = normalize(dn);
-            u = users.get(n);
+            if (normalizedUsers == null) {
+                normalizedUsers = normalized(users);
+            }
+            u = normalizedUsers.get(n);
             if (u != null) {
                 return new String[] {"u", u};
             }
-            g = groups.get(n);
+            if (normalizedGroups == null) {
+                normalizedGroups = normalized(groups);
+            }
+            g = normalizedGroups.get(n);
             if (g != null) {
                 return new String[] {"g", g};
             }
