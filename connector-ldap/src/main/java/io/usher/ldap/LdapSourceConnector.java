@@ -534,28 +534,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     + "differs); its USNs cannot be compared with the stored cursor");
         }
         Filter since = Filter.createGreaterOrEqualFilter("uSNChanged", Long.toString(usn + 1));
-        Resolver resolver = new Resolver();
-        resolver.lookup = true;
-        paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
-                e -> {
-                    try {
-                        deliverUser(sink, toUser(e));
-                    } catch (UnreadableEntry x) {
-                        sink.unreadable(MemberKind.USER, x.id, x.getMessage());
-                    }
-                });
-        List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
-        groupAttrs.addAll(config.preset.memberAttributes);
-        paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
-            try {
-                SourceGroup g = toGroup(e, resolver);
-                if (g != null) {
-                    sink.group(g);
-                }
-            } catch (UnreadableEntry x) {
-                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
-            }
-        });
+        readChangedEntries(since, sink);
         if (now.namingContext != null) {
             Filter deleted = Filter.createANDFilter(Filter.createEqualityFilter("isDeleted", "TRUE"), since);
             paged(now.namingContext, deleted, List.of(config.idAttribute, "objectClass"),
@@ -576,7 +555,12 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     private void timestampChanges(String sinceTime, long snapshotAt, ChangeSink sink) throws SourceException {
         String next = StaticUtils.encodeGeneralizedTime(clock.millis() - config.timestampMargin.toMillis());
-        Filter since = Filter.createGreaterOrEqualFilter("modifyTimestamp", sinceTime);
+        readChangedEntries(Filter.createGreaterOrEqualFilter("modifyTimestamp", sinceTime), sink);
+        sink.cursor("ts:" + next + ":" + snapshotAt);
+    }
+
+    /** Users, then groups (whole member lists), changed since the filter says, as upserts. */
+    private void readChangedEntries(Filter since, ChangeSink sink) throws SourceException {
         Resolver resolver = new Resolver();
         resolver.lookup = true;
         paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
@@ -603,7 +587,6 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
             }
         });
-        sink.cursor("ts:" + next + ":" + snapshotAt);
     }
 
     // ================================================================== connection test

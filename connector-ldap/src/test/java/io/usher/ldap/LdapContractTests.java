@@ -15,7 +15,7 @@ class LdapContractTests {
     @Nested
     class OpenLdapFlavour extends SourceConnectorContract {
         private LdapDirectoryServer server;
-        private final MutableClock clock = new MutableClock();
+        private final io.usher.testkit.ManualClock clock = new io.usher.testkit.ManualClock();
 
         @Override
         protected SourceConnector connectorFor(InMemoryDirectory directory) {

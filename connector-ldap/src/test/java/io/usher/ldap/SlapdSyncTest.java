@@ -58,7 +58,7 @@ class SlapdSyncTest {
 
     @Test
     void pagedSyncRenameByModrdnDeleteAndTimestampIncrementals(Slapd slapd) throws Exception {
-        MutableClock clock = new MutableClock();
+        io.usher.testkit.ManualClock clock = new io.usher.testkit.ManualClock();
         LdapSourceConnector conn = new LdapSourceConnector(LdapConfig.builder().url(slapd.url())
                 .preset(Preset.OPENLDAP).bind(slapd.bindDn(), slapd.bindPassword())
                 .usersBase(Slapd.PEOPLE_DN).groupsBase(Slapd.GROUPS_DN).pageSize(50)

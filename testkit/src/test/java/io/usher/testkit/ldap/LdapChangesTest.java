@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Changes made to the directory after the server started appear over LDAP on the next search. */
 class LdapChangesTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final io.usher.testkit.ManualClock clock = new io.usher.testkit.ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final InMemoryDirectory dir = InMemoryDirectory.create(5);
     private final DirectoryUser jane = dir.addUser(DirectoryUser.builder("jane").email("jane@example.com").build());
     private final DirectoryUser bob = dir.addUser(DirectoryUser.of("bob"));
@@ -310,33 +310,5 @@ class LdapChangesTest {
             out.add(new DN(v));
         }
         return out;
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
