@@ -11,6 +11,12 @@ import org.junit.jupiter.api.Nested;
 /** The testkit SourceConnector contract, with the LDAP connector reading the directory over LDAP. */
 class LdapContractTests {
 
+    private static LdapConfig config(LdapDirectoryServer server, Preset preset) {
+        return LdapConfig.builder().url(server.url()).preset(preset).bind(server.bindDn(), server.bindPassword())
+                .usersBase(server.usersBase()).groupsBase(server.groupsBase()).pageSize(50)
+                .timestampMargin(Duration.ofSeconds(1)).build();
+    }
+
     /** OpenLDAP flavour: entryUUID, inetOrgPerson, groupOfNames; incremental by modifyTimestamp. */
     @Nested
     class OpenLdapFlavour extends SourceConnectorContract {
@@ -20,9 +26,7 @@ class LdapContractTests {
         @Override
         protected SourceConnector connectorFor(InMemoryDirectory directory) {
             server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.OPENLDAP);
-            return new LdapSourceConnector(LdapConfig.builder().url(server.url()).preset(Preset.OPENLDAP)
-                    .bind(server.bindDn(), server.bindPassword()).usersBase(server.usersBase())
-                    .groupsBase(server.groupsBase()).pageSize(50).timestampMargin(Duration.ofSeconds(1)).build(), clock);
+            return new LdapSourceConnector(config(server, Preset.OPENLDAP), clock);
         }
 
         @AfterEach
@@ -59,9 +63,7 @@ class LdapContractTests {
         @Override
         protected SourceConnector connectorFor(InMemoryDirectory directory) {
             server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.ACTIVE_DIRECTORY);
-            return new LdapSourceConnector(LdapConfig.builder().url(server.url()).preset(Preset.ACTIVE_DIRECTORY)
-                    .bind(server.bindDn(), server.bindPassword()).usersBase(server.usersBase())
-                    .groupsBase(server.groupsBase()).pageSize(50).build());
+            return new LdapSourceConnector(config(server, Preset.ACTIVE_DIRECTORY));
         }
 
         @AfterEach
