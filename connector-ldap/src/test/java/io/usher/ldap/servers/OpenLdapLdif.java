@@ -37,52 +37,69 @@ public final class OpenLdapLdif {
         return new DN(new RDN("cn", g.name()), GROUPS).toString();
     }
 
+    /** The entry a directory user becomes (entryUUID = its id; a locked password policy when disabled). */
+    public static Entry userEntry(DirectoryUser u) {
+        Entry e = new Entry(userDn(u));
+        e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
+        e.addAttribute("uid", u.loginName());
+        e.addAttribute("cn", u.displayName() == null ? u.loginName() : u.displayName());
+        e.addAttribute("sn", u.familyName() == null ? u.loginName() : u.familyName());
+        if (u.givenName() != null) {
+            e.addAttribute("givenName", u.givenName());
+        }
+        if (!u.emails().isEmpty()) {
+            e.addAttribute("mail", u.emails());
+        }
+        if (u.kind() != io.usher.core.spi.SourceUser.Kind.MEMBER) {
+            e.addAttribute("employeeType", u.kind().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        e.addAttribute("entryUUID", u.id());
+        if (!u.enabled()) {
+            e.addAttribute("pwdAccountLockedTime", "000001010000Z");
+        }
+        return e;
+    }
+
+    /** The entry a directory group becomes, or null for an empty group (groupOfNames needs a member). */
+    public static Entry groupEntry(InMemoryDirectory dir, DirectoryGroup g) {
+        Set<String> users = dir.members(g.id(), MemberKind.USER);
+        Set<String> groups = dir.members(g.id(), MemberKind.GROUP);
+        if (users.isEmpty() && groups.isEmpty()) {
+            return null;
+        }
+        Entry e = new Entry(groupDn(g));
+        e.addAttribute("objectClass", "top", "groupOfNames");
+        e.addAttribute("cn", g.name());
+        if (g.description() != null) {
+            e.addAttribute("description", g.description());
+        }
+        e.addAttribute("entryUUID", g.id());
+        java.util.List<String> members = new java.util.ArrayList<>(users.size() + groups.size());
+        for (String id : users) {
+            members.add(userDn(dir.user(id).orElseThrow()));
+        }
+        for (String id : groups) {
+            members.add(groupDn(dir.group(id).orElseThrow()));
+        }
+        e.addAttribute("member", members); // once: adding value by value copies the attribute each time
+        return e;
+    }
+
     /** Writes the directory to a new temp file (deleted on exit) and returns it. */
     public static Path write(InMemoryDirectory dir) throws IOException {
         Path file = Files.createTempFile("usher-slapd-", ".ldif");
         file.toFile().deleteOnExit();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Iterator<DirectoryUser> it = dir.users().iterator(); it.hasNext(); ) {
-                DirectoryUser u = it.next();
-                Entry e = new Entry(userDn(u));
-                e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
-                e.addAttribute("uid", u.loginName());
-                e.addAttribute("cn", u.displayName() == null ? u.loginName() : u.displayName());
-                e.addAttribute("sn", u.familyName() == null ? u.loginName() : u.familyName());
-                if (u.givenName() != null) {
-                    e.addAttribute("givenName", u.givenName());
-                }
-                if (!u.emails().isEmpty()) {
-                    e.addAttribute("mail", u.emails());
-                }
-                e.addAttribute("entryUUID", u.id());
-                if (!u.enabled()) {
-                    e.addAttribute("pwdAccountLockedTime", "000001010000Z");
-                }
-                out.write(e.toLDIFString());
+                out.write(userEntry(it.next()).toLDIFString());
                 out.write('\n');
             }
             for (Iterator<DirectoryGroup> it = dir.groups().iterator(); it.hasNext(); ) {
-                DirectoryGroup g = it.next();
-                Set<String> users = dir.members(g.id(), MemberKind.USER);
-                Set<String> groups = dir.members(g.id(), MemberKind.GROUP);
-                if (users.isEmpty() && groups.isEmpty()) {
-                    continue;
+                Entry e = groupEntry(dir, it.next());
+                if (e != null) {
+                    out.write(e.toLDIFString());
+                    out.write('\n');
                 }
-                Entry e = new Entry(groupDn(g));
-                e.addAttribute("objectClass", "top", "groupOfNames");
-                e.addAttribute("cn", g.name());
-                e.addAttribute("entryUUID", g.id());
-                java.util.List<String> members = new java.util.ArrayList<>(users.size() + groups.size());
-                for (String id : users) {
-                    members.add(userDn(dir.user(id).orElseThrow()));
-                }
-                for (String id : groups) {
-                    members.add(groupDn(dir.group(id).orElseThrow()));
-                }
-                e.addAttribute("member", members); // once: adding value by value copies the attribute each time
-                out.write(e.toLDIFString());
-                out.write('\n');
             }
         }
         return file;
