@@ -19,6 +19,14 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.ldap.sdk.SearchResultListener;
+import com.unboundid.ldap.sdk.SearchResultReference;
+import com.unboundid.ldap.sdk.controls.ContentSyncDoneControl;
+import com.unboundid.ldap.sdk.controls.ContentSyncInfoIntermediateResponse;
+import com.unboundid.ldap.sdk.controls.ContentSyncRequestControl;
+import com.unboundid.ldap.sdk.controls.ContentSyncRequestMode;
+import com.unboundid.ldap.sdk.controls.ContentSyncState;
+import com.unboundid.ldap.sdk.controls.ContentSyncStateControl;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.StaticUtils;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
@@ -473,7 +481,153 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             AdState s = adState();
             return s == null ? null : "ad:" + s.invocationId + ":" + s.usn + ":" + now;
         }
+        if (supportsContentSync()) {
+            // a cookie for "now": a refresh of a filter that matches nothing returns no entries, only the cookie
+            Filter nothing = Filter.createEqualityFilter("objectClass", "usherMatchesNothing");
+            return "sync:" + encode(contentSync(config.usersBase, nothing, null, List.of("1.1")).cookie) + ":"
+                    + encode(contentSync(config.groupsBase, nothing, null, List.of("1.1")).cookie) + ":" + now;
+        }
         return "ts:" + StaticUtils.encodeGeneralizedTime(clock.millis() - config.timestampMargin.toMillis()) + ":" + now;
+    }
+
+    // ================================================================== RFC 4533 content synchronisation
+
+    private boolean supportsContentSync() throws SourceException {
+        return withConnection(c -> {
+            RootDSE root = c.getRootDSE();
+            return root != null && root.supportsControl(ContentSyncRequestControl.SYNC_REQUEST_OID);
+        });
+    }
+
+    /** What one refreshOnly content-sync search returned. */
+    private static final class SyncResult {
+        final List<SearchResultEntry> changed = new ArrayList<>();
+        final List<String> deleted = new ArrayList<>();
+        boolean fullReload;
+        ASN1OctetString cookie;
+    }
+
+    private SyncResult contentSync(String base, Filter filter, ASN1OctetString cookie, List<String> attributes)
+            throws SourceException {
+        SyncResult out = new SyncResult();
+        RuntimeException[] trouble = new RuntimeException[1];
+        SearchResultListener listener = new SearchResultListener() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void searchEntryReturned(SearchResultEntry e) {
+                try {
+                    ContentSyncStateControl st = ContentSyncStateControl.get(e);
+                    if (st == null) {
+                        out.changed.add(e);
+                    } else if (st.getState() == ContentSyncState.DELETE) {
+                        out.deleted.add(st.getEntryUUID().toString());
+                    } else if (st.getState() == ContentSyncState.ADD || st.getState() == ContentSyncState.MODIFY) {
+                        out.changed.add(e);
+                    }
+                } catch (LDAPException ex) {
+                    trouble[0] = new SourceException(UsherException.Code.SOURCE_DATA,
+                            "an unreadable content-sync state on " + e.getDN(), null);
+                }
+            }
+
+            @Override
+            public void searchReferenceReturned(SearchResultReference r) {
+                // referrals are not followed
+            }
+        };
+        withConnection(c -> {
+            SearchRequest r = new SearchRequest(listener, base, SearchScope.SUB, filter,
+                    attributes.toArray(new String[0]));
+            r.setControls(new ContentSyncRequestControl(true, ContentSyncRequestMode.REFRESH_ONLY, cookie, false));
+            r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+            r.setIntermediateResponseListener(ir -> {
+                try {
+                    ContentSyncInfoIntermediateResponse info = ContentSyncInfoIntermediateResponse.decode(ir);
+                    if (info.getCookie() != null) {
+                        out.cookie = info.getCookie();
+                    }
+                    if (info.getEntryUUIDs() != null) {
+                        if (info.refreshDeletes()) {
+                            info.getEntryUUIDs().forEach(u -> out.deleted.add(u.toString()));
+                        } else {
+                            out.fullReload = true; // a present phase: the server no longer has our point in its log
+                        }
+                    }
+                } catch (LDAPException ex) {
+                    trouble[0] = new SourceException(UsherException.Code.SOURCE_DATA,
+                            "an unreadable content-sync message from the server", null);
+                }
+            });
+            SearchResult result = c.search(r);
+            ContentSyncDoneControl done = ContentSyncDoneControl.get(result);
+            if (done != null && done.getCookie() != null) {
+                out.cookie = done.getCookie();
+            }
+            return null;
+        });
+        if (trouble[0] != null) {
+            throw trouble[0];
+        }
+        if (out.cookie == null) {
+            if (cookie == null) {
+                throw new SourceException(UsherException.Code.SOURCE_DATA,
+                        "the server answered a content-sync request without a cookie", null);
+            }
+            out.cookie = cookie; // nothing changed: the server keeps the point we gave it
+        }
+        return out;
+    }
+
+    private void contentSyncChanges(String usersCookie, String groupsCookie, long snapshotAt, ChangeSink sink)
+            throws SourceException {
+        SyncResult users = contentSync(config.usersBase, config.userFilter, decode(usersCookie),
+                config.userAttributes());
+        SyncResult groups = contentSync(config.groupsBase, config.groupFilter, decode(groupsCookie),
+                groupAttributes());
+        if (users.fullReload || groups.fullReload) {
+            throw SourceException.cursorInvalid("the server's content-sync log no longer reaches the stored cookie");
+        }
+        for (SearchResultEntry e : users.changed) {
+            try {
+                deliverUser(sink, toUser(e));
+            } catch (UnreadableEntry x) {
+                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
+            }
+        }
+        Resolver resolver = new Resolver();
+        resolver.lookup = true;
+        for (SearchResultEntry e : groups.changed) {
+            try {
+                SourceGroup g = toGroup(e, resolver);
+                if (g != null) {
+                    sink.group(g);
+                }
+            } catch (UnreadableEntry x) {
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
+            }
+        }
+        users.deleted.forEach(sink::userDeleted);
+        groups.deleted.forEach(sink::groupDeleted);
+        sink.cursor("sync:" + encode(users.cookie) + ":" + encode(groups.cookie) + ":" + snapshotAt);
+    }
+
+    private List<String> groupAttributes() {
+        List<String> attrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
+        attrs.addAll(config.preset.memberAttributes);
+        return attrs;
+    }
+
+    private static String encode(ASN1OctetString cookie) {
+        return java.util.Base64.getEncoder().encodeToString(cookie.getValue());
+    }
+
+    private static ASN1OctetString decode(String cookie) {
+        try {
+            return new ASN1OctetString(java.util.Base64.getDecoder().decode(cookie));
+        } catch (IllegalArgumentException e) {
+            throw SourceException.cursorInvalid("the cursor is not one this connector issued");
+        }
     }
 
     private record AdState(String invocationId, long usn, String namingContext) {}
@@ -517,6 +671,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         }
         if (parts[0].equals("ad") && parts.length == 4 && config.preset == Preset.ACTIVE_DIRECTORY) {
             adChanges(parts[1], Long.parseLong(parts[2]), snapshotAt, sink);
+        } else if (parts[0].equals("sync") && parts.length == 4 && config.preset != Preset.ACTIVE_DIRECTORY) {
+            contentSyncChanges(parts[1], parts[2], snapshotAt, sink);
         } else if (parts[0].equals("ts") && parts.length == 3 && config.preset != Preset.ACTIVE_DIRECTORY) {
             timestampChanges(parts[1], snapshotAt, sink);
         } else {

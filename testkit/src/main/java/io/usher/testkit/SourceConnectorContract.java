@@ -104,8 +104,10 @@ public abstract class SourceConnectorContract {
     }
 
     /**
-     * Whether {@code changes} reports exactly what changed. Connectors whose only change feed is a
-     * timestamp with a safety margin (LDAP {@code modifyTimestamp}) report a superset and say false.
+     * Whether {@code changes} reports exactly what changed. Connectors whose change feed reports a superset
+     * say false: a timestamp with a safety margin (LDAP {@code modifyTimestamp}) re-reports recent entries,
+     * and OpenLDAP's content sync lists deleted ids from its whole database (a deleted group's id also in the
+     * users' list), which the engine ignores where no such record is synced.
      */
     protected boolean changesAreExact() {
         return true;
@@ -300,10 +302,17 @@ public abstract class SourceConnectorContract {
         } else {
             assertThat(upserted).contains(added.id(), some.get(0).id(), some.get(1).id());
         }
-        assertThat(sink.calls(RecordingSink.Method.USER_DELETED)).extracting(RecordingSink.Call::id)
-                .containsExactly(some.get(2).id());
-        assertThat(sink.calls(RecordingSink.Method.GROUP_DELETED)).extracting(RecordingSink.Call::id)
-                .containsExactly(doomed.id());
+        if (changesAreExact()) {
+            assertThat(sink.calls(RecordingSink.Method.USER_DELETED)).extracting(RecordingSink.Call::id)
+                    .containsExactly(some.get(2).id());
+            assertThat(sink.calls(RecordingSink.Method.GROUP_DELETED)).extracting(RecordingSink.Call::id)
+                    .containsExactly(doomed.id());
+        } else {
+            assertThat(sink.calls(RecordingSink.Method.USER_DELETED)).extracting(RecordingSink.Call::id)
+                    .contains(some.get(2).id()).doesNotContain(some.get(0).id(), some.get(1).id(), added.id());
+            assertThat(sink.calls(RecordingSink.Method.GROUP_DELETED)).extracting(RecordingSink.Call::id)
+                    .contains(doomed.id()).doesNotContain(newGroup.id(), renamedGroup.id());
+        }
         assertThat(sink.cursor()).isPresent().get().isNotEqualTo(cursor);
 
         Set<String> touchedGroups = new HashSet<>();

@@ -107,7 +107,7 @@ public final class SlapdMirror {
                 Set<String> b = values(h.getAttribute(name));
                 if (!a.equals(b)) {
                     mods.add(a.isEmpty() ? new Modification(ModificationType.DELETE, name)
-                            : new Modification(ModificationType.REPLACE, name, a.toArray(new String[0])));
+                            : new Modification(ModificationType.REPLACE, name, wanted.getAttributeValues(name)));
                 }
             }
             if (!mods.isEmpty()) {

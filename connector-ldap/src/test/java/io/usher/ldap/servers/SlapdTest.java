@@ -408,6 +408,11 @@ class SlapdTest {
     }
 
     static Sync refreshOnly(LDAPConnection c, String base, ASN1OctetString cookie) throws LDAPException {
+        return refreshOnlyFiltered(c, base, "(objectClass=*)", cookie);
+    }
+
+    static Sync refreshOnlyFiltered(LDAPConnection c, String base, String filter, ASN1OctetString cookie)
+            throws LDAPException {
         Sync sync = new Sync();
         SearchResultListener listener = new SearchResultListener() {
             @Override
@@ -433,8 +438,7 @@ class SlapdTest {
             public void searchReferenceReturned(SearchResultReference r) {
             }
         };
-        SearchRequest req = new SearchRequest(listener, base, SearchScope.SUB,
-                Filter.createPresenceFilter("objectClass"), "*", "+");
+        SearchRequest req = new SearchRequest(listener, base, SearchScope.SUB, Filter.create(filter), "*", "+");
         req.setControls(new ContentSyncRequestControl(true, ContentSyncRequestMode.REFRESH_ONLY, cookie, false));
         req.setIntermediateResponseListener(ir -> {
             try {
