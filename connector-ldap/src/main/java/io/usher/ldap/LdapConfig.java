@@ -41,6 +41,7 @@ import com.unboundid.ldap.sdk.LDAPException;
  * extraAttributes = department,title       # copied to the user's attributes
  * fullReconcileAfter = 24h                 # OpenLDAP timestamp mode: a snapshot at least this often
  * timestampMargin = 5m                     # OpenLDAP timestamp mode: overlap for clock skew
+ * matchingRuleInChain = false              # AD only: effective members from the DC, one search per group
  * </pre>
  *
  * Immutable and thread-safe.
@@ -50,7 +51,7 @@ public final class LdapConfig {
             "trustStore", "trustStorePassword", "trustStoreType", "hostnameVerification", "connectTimeout",
             "responseTimeout", "poolSize", "usersBase", "groupsBase", "userFilter", "groupFilter", "pageSize",
             "attr.id", "attr.login", "attr.displayName", "attr.givenName", "attr.familyName", "attr.email",
-            "attr.kind", "extraAttributes", "fullReconcileAfter", "timestampMargin");
+            "attr.kind", "extraAttributes", "fullReconcileAfter", "timestampMargin", "matchingRuleInChain");
 
     final List<URI> urls;
     final Preset preset;
@@ -79,6 +80,7 @@ public final class LdapConfig {
     final List<String> extraAttributes;
     final Duration fullReconcileAfter;
     final Duration timestampMargin;
+    final boolean matchingRuleInChain;
 
     private LdapConfig(Builder b) {
         if (b.urls.isEmpty()) {
@@ -124,6 +126,10 @@ public final class LdapConfig {
         this.extraAttributes = List.copyOf(b.extraAttributes);
         this.fullReconcileAfter = b.fullReconcileAfter;
         this.timestampMargin = b.timestampMargin;
+        this.matchingRuleInChain = b.matchingRuleInChain;
+        if (matchingRuleInChain && preset != Preset.ACTIVE_DIRECTORY) {
+            throw new ConfigException("matchingRuleInChain", "is an Active Directory feature; use preset activeDirectory");
+        }
     }
 
     public static Builder builder() {
@@ -169,6 +175,7 @@ public final class LdapConfig {
         b.extraAttributes(c.list("extraAttributes"));
         b.fullReconcileAfter(c.duration("fullReconcileAfter", Duration.ofHours(24)));
         b.timestampMargin(c.duration("timestampMargin", Duration.ofMinutes(5)));
+        b.matchingRuleInChain(c.bool("matchingRuleInChain", false));
         return b.build();
     }
 
@@ -252,8 +259,19 @@ public final class LdapConfig {
         private final List<String> extraAttributes = new ArrayList<>();
         private Duration fullReconcileAfter = Duration.ofHours(24);
         private Duration timestampMargin = Duration.ofMinutes(5);
+        private boolean matchingRuleInChain;
 
         private Builder() {}
+
+        /**
+         * Opt-in for Active Directory: each group's effective (transitive) user members are asked of the DC with
+         * LDAP_MATCHING_RULE_IN_CHAIN (one search per group) instead of resolving nesting client-side. Groups
+         * then arrive flattened, without member groups.
+         */
+        public Builder matchingRuleInChain(boolean value) {
+            matchingRuleInChain = value;
+            return this;
+        }
 
         /** A server, {@code ldap://host:port} or {@code ldaps://host:port}; several give failover in order. */
         public Builder url(String url) {

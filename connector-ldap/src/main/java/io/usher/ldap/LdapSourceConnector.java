@@ -370,12 +370,31 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         return e.hasAttribute("pwdAccountLockedTime");
     }
 
+    /** The Active Directory matching rule that follows group nesting on the DC (LDAP_MATCHING_RULE_IN_CHAIN). */
+    static final String IN_CHAIN_OID = "1.2.840.113556.1.4.1941";
+
     SourceGroup toGroup(SearchResultEntry e, Resolver resolver) throws SourceException {
         String id = idOf(e);
         String name = e.getAttributeValue("cn");
         if (id == null || name == null) {
             LOG.warn("LDAP group without {} or cn skipped: {}", config.idAttribute, e.getDN());
             return null;
+        }
+        if (config.matchingRuleInChain) {
+            Set<String> effective = new LinkedHashSet<>();
+            Filter inChain = Filter.createANDFilter(config.userFilter,
+                    Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN_OID, false, e.getDN()));
+            paged(config.usersBase, inChain, List.of(config.idAttribute), List.of(), u -> {
+                String uid = idOf(u);
+                if (uid != null) {
+                    effective.add(uid);
+                }
+            });
+            try {
+                return new SourceGroup(id, name, e.getAttributeValue("description"), effective, Set.of(), Map.of());
+            } catch (IllegalArgumentException ex) {
+                throw new UnreadableEntry(id, ex.getMessage());
+            }
         }
         Set<String> users = new LinkedHashSet<>();
         Set<String> groups = new LinkedHashSet<>();

@@ -76,6 +76,17 @@ class LdapConfigTest {
     }
 
     @Test
+    void matchingRuleInChainIsForActiveDirectoryOnly() {
+        Map<String, String> m = good();
+        m.put("preset", "openldap");
+        m.put("matchingRuleInChain", "true");
+        assertThatThrownBy(() -> LdapConfig.fromConfig(ConnectorConfig.of(m)))
+                .hasMessageContaining("'matchingRuleInChain'").hasMessageContaining("Active Directory");
+        m.put("preset", "activeDirectory");
+        assertThat(LdapConfig.fromConfig(ConnectorConfig.of(m)).matchingRuleInChain).isTrue();
+    }
+
+    @Test
     void missingPasswordIsNamed() {
         Map<String, String> m = good();
         m.remove("bindPassword");

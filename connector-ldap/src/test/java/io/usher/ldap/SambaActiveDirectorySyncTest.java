@@ -105,4 +105,27 @@ class SambaActiveDirectorySyncTest {
             assertThat(quiet.totalChanges()).isZero();
         }
     }
+
+    @Test
+    void matchingRuleInChainFlattensNestingOnTheDc(SambaDc dc) throws Exception {
+        dc.addOrganizationalUnit("Chain");
+        String ou = "OU=Chain," + dc.baseDn();
+        String x = dc.addUser("chain.x", "X", "Chain", true);
+        String y = dc.addUser("chain.y", "Y", "Chain", true);
+        String inner = dc.addGroup(ou, "chain-inner");
+        String outer = dc.addGroup(ou, "chain-outer");
+        dc.addMember(inner, x);
+        dc.addMembers(outer, List.of(inner, y));
+        InMemoryUserStore store = InMemoryUserStore.flat();
+        try (LdapSourceConnector conn = new LdapSourceConnector(LdapConfig.builder().url(dc.ldapsUrl())
+                .preset(Preset.ACTIVE_DIRECTORY).bind(dc.bindDn(), dc.bindPassword())
+                .trustStore(dc.trustStorePath().toString(), new String(dc.trustStorePassword()), dc.trustStoreType())
+                .usersBase("CN=Users," + dc.baseDn()).groupsBase(ou).matchingRuleInChain(true).build())) {
+            SyncReport r = ProvisioningEngine.builder().store(store)
+                    .source(Source.builder("ad-chain").connector(conn).build()).build().synchronize("ad-chain");
+            assertThat(r.failureCount()).isZero();
+            assertThat(memberNames(store, "chain-outer")).containsExactlyInAnyOrder("chain.x", "chain.y");
+            assertThat(memberNames(store, "chain-inner")).containsExactly("chain.x");
+        }
+    }
 }
