@@ -817,25 +817,116 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     // ================================================================== plumbing
 
     /** One paged search on one connection (cookies belong to a connection), page by page. */
+    /**
+     * One paged search on one connection (cookies belong to a connection), page by page. A reader thread
+     * asks for the next page while this thread hands the current one on, so the server's and the network's
+     * time overlap with conversion and reconciliation; at most two pages are in memory.
+     */
     private void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
                        EntryHandler each) throws SourceException {
         withConnection(c -> {
-            ASN1OctetString cookie = null;
-            do {
-                SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attributes.toArray(new String[0]));
-                List<Control> controls = new ArrayList<>(extra);
-                controls.add(new SimplePagedResultsControl(config.pageSize, cookie, false));
-                r.setControls(controls);
-                r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
-                SearchResult result = c.search(r);
-                for (SearchResultEntry e : result.getSearchEntries()) {
-                    each.accept(e);
+            PageReader reader = new PageReader(c, base, filter, attributes, extra);
+            Thread thread = new Thread(reader, "usher-ldap-page-reader");
+            thread.setDaemon(true);
+            thread.start();
+            try {
+                for (List<SearchResultEntry> page = reader.next(); page != null; page = reader.next()) {
+                    for (SearchResultEntry e : page) {
+                        each.accept(e);
+                    }
                 }
-                SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
-                cookie = back == null ? null : back.getCookie();
-            } while (cookie != null && cookie.getValueLength() > 0);
+            } finally {
+                reader.stop(thread);
+            }
             return null;
         });
+    }
+
+    /** Reads pages into a one-slot queue; the consumer takes them with {@link #next()}. */
+    private final class PageReader implements Runnable {
+        private final LDAPConnection connection;
+        private final String base;
+        private final Filter filter;
+        private final String[] attributes;
+        private final List<Control> extra;
+        private final java.util.concurrent.BlockingQueue<Object> pages =
+                new java.util.concurrent.ArrayBlockingQueue<>(1);
+        private volatile boolean stopped;
+        private final Object end = new Object();
+
+        PageReader(LDAPConnection connection, String base, Filter filter, List<String> attributes, List<Control> extra) {
+            this.connection = connection;
+            this.base = base;
+            this.filter = filter;
+            this.attributes = attributes.toArray(new String[0]);
+            this.extra = extra;
+        }
+
+        @Override
+        public void run() {
+            Object last = end;
+            try {
+                ASN1OctetString cookie = null;
+                do {
+                    SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attributes);
+                    List<Control> controls = new ArrayList<>(extra);
+                    controls.add(new SimplePagedResultsControl(config.pageSize, cookie, false));
+                    r.setControls(controls);
+                    r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+                    SearchResult result = connection.search(r);
+                    if (stopped) {
+                        return;
+                    }
+                    pages.put(result.getSearchEntries());
+                    SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
+                    cookie = back == null ? null : back.getCookie();
+                } while (cookie != null && cookie.getValueLength() > 0 && !stopped);
+            } catch (LDAPException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                return; // the consumer stopped
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            try {
+                pages.put(last);
+            } catch (InterruptedException e) {
+                // the consumer stopped
+            }
+        }
+
+        /** The next page, or null at the end; a failed read surfaces here. */
+        @SuppressWarnings("unchecked")
+        List<SearchResultEntry> next() throws LDAPException {
+            Object o;
+            try {
+                o = pages.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UsherException(UsherException.Code.INTERRUPTED, "interrupted while reading " + base);
+            }
+            if (o == end) {
+                return null;
+            }
+            if (o instanceof LDAPException) {
+                throw (LDAPException) o;
+            }
+            if (o instanceof RuntimeException) {
+                throw (RuntimeException) o;
+            }
+            return (List<SearchResultEntry>) o;
+        }
+
+        /** Ends the reader and waits for it, so the connection is idle before it goes back to the pool. */
+        void stop(Thread thread) {
+            stopped = true;
+            thread.interrupt();
+            try {
+                thread.join(config.responseTimeout.toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @FunctionalInterface
@@ -864,7 +955,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             p.releaseConnectionAfterException(c, e);
             throw failure("reading", e);
         } catch (RuntimeException e) {
-            p.releaseConnection(c);
+            p.releaseDefunctConnection(c); // a read abandoned half-way may leave responses on the wire
             throw e;
         }
     }
