@@ -4,21 +4,15 @@ import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.DN;
-import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.RootDSE;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import com.unboundid.ldap.sdk.SearchResultListener;
 import com.unboundid.ldap.sdk.SearchResultReference;
 import com.unboundid.ldap.sdk.controls.ContentSyncDoneControl;
@@ -29,10 +23,6 @@ import com.unboundid.ldap.sdk.controls.ContentSyncState;
 import com.unboundid.ldap.sdk.controls.ContentSyncStateControl;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.StaticUtils;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
-import com.unboundid.util.ssl.JVMDefaultTrustManager;
-import com.unboundid.util.ssl.SSLUtil;
-import com.unboundid.util.ssl.TrustStoreTrustManager;
 import io.usher.core.UsherException;
 import io.usher.core.model.MemberKind;
 import io.usher.core.spi.ChangeSink;
@@ -44,8 +34,6 @@ import io.usher.core.spi.SourceConnector;
 import io.usher.core.spi.SourceException;
 import io.usher.core.spi.SourceGroup;
 import io.usher.core.spi.SourceUser;
-import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,9 +44,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +83,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     private final LdapConfig config;
     private final Clock clock;
-    private volatile LDAPConnectionPool pool;
+    private final LdapReader reader;
 
     public LdapSourceConnector(LdapConfig config) {
         this(config, Clock.systemUTC());
@@ -108,6 +93,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     public LdapSourceConnector(LdapConfig config, Clock clock) {
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.reader = new LdapReader(config);
     }
 
     @Override
@@ -127,7 +113,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         Resolver resolver = new Resolver();
         long[] read = {0};
         // users
-        paged(config.usersBase, config.userFilter, config.userAttributes(), List.of(), e -> {
+        reader.paged(config.usersBase, config.userFilter, config.userAttributes(), List.of(), e -> {
             SourceUser u;
             try {
                 u = toUser(e);
@@ -148,7 +134,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
         });
         // group ids first, so member groups resolve whatever order groups come in
-        paged(config.groupsBase, config.groupFilter, List.of(config.idAttribute), List.of(), e -> {
+        reader.paged(config.groupsBase, config.groupFilter, List.of(config.idAttribute), List.of(), e -> {
             String id = idOf(e);
             if (id != null) {
                 resolver.put(resolver.groups, e.getDN(), id);
@@ -156,7 +142,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         });
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
-        paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
+        reader.paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
             try {
                 SourceGroup g = toGroup(e, resolver);
                 if (g != null) {
@@ -254,7 +240,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     private String[] lookupDn(String dn) {
         try {
-            SearchResultEntry e = withConnection(c -> c.getEntry(dn, config.idAttribute, "objectClass"));
+            SearchResultEntry e = reader.withConnection(c -> c.getEntry(dn, config.idAttribute, "objectClass"));
             if (e == null || idOf(e) == null) {
                 return null;
             }
@@ -384,7 +370,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             Set<String> effective = new LinkedHashSet<>();
             Filter inChain = Filter.createANDFilter(config.userFilter,
                     Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN_OID, false, e.getDN()));
-            paged(config.usersBase, inChain, List.of(config.idAttribute), List.of(), u -> {
+            reader.paged(config.usersBase, inChain, List.of(config.idAttribute), List.of(), u -> {
                 String uid = idOf(u);
                 if (uid != null) {
                     effective.add(uid);
@@ -456,7 +442,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 }
                 long next = Long.parseLong(end) + 1;
                 String want = attr + ";range=" + next + "-*";
-                SearchResultEntry more = withConnection(c -> c.getEntry(e.getDN(), want));
+                SearchResultEntry more = reader.withConnection(c -> c.getEntry(e.getDN(), want));
                 if (more == null) {
                     throw new SourceException(UsherException.Code.SOURCE_DATA,
                             "the group " + e.getDN() + " vanished during ranged retrieval");
@@ -512,7 +498,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     // ================================================================== RFC 4533 content synchronisation
 
     private boolean supportsContentSync() throws SourceException {
-        return withConnection(c -> {
+        return reader.withConnection(c -> {
             RootDSE root = c.getRootDSE();
             return root != null && root.supportsControl(ContentSyncRequestControl.SYNC_REQUEST_OID);
         });
@@ -555,7 +541,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 // referrals are not followed
             }
         };
-        withConnection(c -> {
+        reader.withConnection(c -> {
             SearchRequest r = new SearchRequest(listener, base, SearchScope.SUB, filter,
                     attributes.toArray(new String[0]));
             r.setControls(new ContentSyncRequestControl(true, ContentSyncRequestMode.REFRESH_ONLY, cookie, false));
@@ -652,7 +638,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     private record AdState(String invocationId, long usn, String namingContext) {}
 
     private AdState adState() throws SourceException {
-        return withConnection(c -> {
+        return reader.withConnection(c -> {
             RootDSE root = c.getRootDSE();
             if (root == null) {
                 return null;
@@ -712,7 +698,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         readChangedEntries(since, sink);
         if (now.namingContext != null) {
             Filter deleted = Filter.createANDFilter(Filter.createEqualityFilter("isDeleted", "TRUE"), since);
-            paged(now.namingContext, deleted, List.of(config.idAttribute, "objectClass"),
+            reader.paged(now.namingContext, deleted, List.of(config.idAttribute, "objectClass"),
                     List.of(new Control(SHOW_DELETED_OID, true)), e -> {
                         String id = idOf(e);
                         if (id == null) {
@@ -738,7 +724,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     private void readChangedEntries(Filter since, ChangeSink sink) throws SourceException {
         Resolver resolver = new Resolver();
         resolver.lookup = true;
-        paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
+        reader.paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
                 e -> {
                     try {
                         SourceUser u = toUser(e);
@@ -752,7 +738,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 });
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
-        paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
+        reader.paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
             try {
                 SourceGroup g = toGroup(e, resolver);
                 if (g != null) {
@@ -770,7 +756,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     public Result test() {
         List<String> steps = new ArrayList<>();
         try {
-            RootDSE root = withConnection(LDAPConnection::getRootDSE);
+            RootDSE root = reader.withConnection(LDAPConnection::getRootDSE);
             steps.add("connected and bound as " + config.bindDn + " to " + config.urls);
             if (root != null) {
                 String vendor = root.getVendorName();
@@ -796,7 +782,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     }
 
     private int countOnePage(String base, Filter filter) throws SourceException {
-        return withConnection(c -> {
+        return reader.withConnection(c -> {
             SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, "1.1");
             r.setSizeLimit(5);
             try {
@@ -814,229 +800,6 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         return s == null ? "" : s;
     }
 
-    // ================================================================== plumbing
-
-    /** One paged search on one connection (cookies belong to a connection), page by page. */
-    /**
-     * One paged search on one connection (cookies belong to a connection), page by page. A reader thread
-     * asks for the next page while this thread hands the current one on, so the server's and the network's
-     * time overlap with conversion and reconciliation; at most two pages are in memory.
-     */
-    private void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
-                       EntryHandler each) throws SourceException {
-        withConnection(c -> {
-            PageReader reader = new PageReader(c, base, filter, attributes, extra);
-            Thread thread = new Thread(reader, "usher-ldap-page-reader");
-            thread.setDaemon(true);
-            thread.start();
-            try {
-                for (List<SearchResultEntry> page = reader.next(); page != null; page = reader.next()) {
-                    for (SearchResultEntry e : page) {
-                        each.accept(e);
-                    }
-                }
-            } finally {
-                reader.stop(thread);
-            }
-            return null;
-        });
-    }
-
-    /** Reads pages into a one-slot queue; the consumer takes them with {@link #next()}. */
-    private final class PageReader implements Runnable {
-        private final LDAPConnection connection;
-        private final String base;
-        private final Filter filter;
-        private final String[] attributes;
-        private final List<Control> extra;
-        private final java.util.concurrent.BlockingQueue<Object> pages =
-                new java.util.concurrent.ArrayBlockingQueue<>(1);
-        private volatile boolean stopped;
-        private final Object end = new Object();
-
-        PageReader(LDAPConnection connection, String base, Filter filter, List<String> attributes, List<Control> extra) {
-            this.connection = connection;
-            this.base = base;
-            this.filter = filter;
-            this.attributes = attributes.toArray(new String[0]);
-            this.extra = extra;
-        }
-
-        @Override
-        public void run() {
-            Object last = end;
-            try {
-                ASN1OctetString cookie = null;
-                do {
-                    SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attributes);
-                    List<Control> controls = new ArrayList<>(extra);
-                    controls.add(new SimplePagedResultsControl(config.pageSize, cookie, false));
-                    r.setControls(controls);
-                    r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
-                    SearchResult result = connection.search(r);
-                    if (stopped) {
-                        return;
-                    }
-                    pages.put(result.getSearchEntries());
-                    SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
-                    cookie = back == null ? null : back.getCookie();
-                } while (cookie != null && cookie.getValueLength() > 0 && !stopped);
-            } catch (LDAPException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                return; // the consumer stopped
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            try {
-                pages.put(last);
-            } catch (InterruptedException e) {
-                // the consumer stopped
-            }
-        }
-
-        /** The next page, or null at the end; a failed read surfaces here. */
-        @SuppressWarnings("unchecked")
-        List<SearchResultEntry> next() throws LDAPException {
-            Object o;
-            try {
-                o = pages.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UsherException(UsherException.Code.INTERRUPTED, "interrupted while reading " + base);
-            }
-            if (o == end) {
-                return null;
-            }
-            if (o instanceof LDAPException) {
-                throw (LDAPException) o;
-            }
-            if (o instanceof RuntimeException) {
-                throw (RuntimeException) o;
-            }
-            return (List<SearchResultEntry>) o;
-        }
-
-        /** Ends the reader and waits for it, so the connection is idle before it goes back to the pool. */
-        void stop(Thread thread) {
-            stopped = true;
-            thread.interrupt();
-            try {
-                thread.join(config.responseTimeout.toMillis() + 1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface EntryHandler {
-        void accept(SearchResultEntry e) throws SourceException;
-    }
-
-    @FunctionalInterface
-    private interface WithConnection<T> {
-        T apply(LDAPConnection c) throws LDAPException;
-    }
-
-    private <T> T withConnection(WithConnection<T> body) throws SourceException {
-        LDAPConnectionPool p = pool();
-        LDAPConnection c;
-        try {
-            c = p.getConnection();
-        } catch (LDAPException e) {
-            throw failure("connecting", e);
-        }
-        try {
-            T out = body.apply(c);
-            p.releaseConnection(c);
-            return out;
-        } catch (LDAPException e) {
-            p.releaseConnectionAfterException(c, e);
-            throw failure("reading", e);
-        } catch (RuntimeException e) {
-            p.releaseDefunctConnection(c); // a read abandoned half-way may leave responses on the wire
-            throw e;
-        }
-    }
-
-    private SourceException failure(String what, LDAPException e) {
-        ResultCode rc = e.getResultCode();
-        UsherException.Code code;
-        if (rc == ResultCode.INVALID_CREDENTIALS || rc == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
-            code = UsherException.Code.SOURCE_AUTH;
-        } else if (!ResultCode.isConnectionUsable(rc) || rc == ResultCode.BUSY || rc == ResultCode.UNAVAILABLE
-                || rc == ResultCode.TIMEOUT || rc == ResultCode.TIME_LIMIT_EXCEEDED || rc == ResultCode.ADMIN_LIMIT_EXCEEDED) {
-            code = UsherException.Code.SOURCE_UNAVAILABLE;
-        } else {
-            code = UsherException.Code.SOURCE_DATA;
-        }
-        String diag = e.getDiagnosticMessage();
-        if (diag != null && diag.length() > 200) {
-            diag = diag.substring(0, 200) + "…";
-        }
-        return new SourceException(code, what + " " + config.urls + " failed: LDAP result " + rc.getName() + " ("
-                + rc.intValue() + ")" + (diag == null || diag.isBlank() ? "" : ": " + diag), null);
-    }
-
-    private LDAPConnectionPool pool() throws SourceException {
-        LDAPConnectionPool p = pool;
-        if (p != null) {
-            return p;
-        }
-        synchronized (this) {
-            if (pool == null) {
-                pool = createPool();
-            }
-            return pool;
-        }
-    }
-
-    private LDAPConnectionPool createPool() throws SourceException {
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()));
-        options.setResponseTimeoutMillis(config.responseTimeout.toMillis());
-        options.setUseSynchronousMode(false);
-        boolean tls = config.startTls || config.urls.stream().anyMatch(u -> u.getScheme().equals("ldaps"));
-        SSLUtil ssl = null;
-        if (tls) {
-            TrustManager tm = config.trustStore != null
-                    ? new TrustStoreTrustManager(config.trustStore,
-                    config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray(),
-                    config.trustStoreType, true)
-                    : JVMDefaultTrustManager.getInstance();
-            ssl = new SSLUtil(tm);
-            if (config.hostnameVerification) {
-                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
-            }
-        }
-        String[] hosts = new String[config.urls.size()];
-        int[] ports = new int[hosts.length];
-        boolean ldaps = false;
-        for (int i = 0; i < hosts.length; i++) {
-            URI u = config.urls.get(i);
-            hosts[i] = u.getHost();
-            ldaps = u.getScheme().equals("ldaps");
-            ports[i] = u.getPort() > 0 ? u.getPort() : ldaps ? 636 : 389;
-        }
-        try {
-            SocketFactory sockets = ldaps ? ssl.createSSLSocketFactory() : SocketFactory.getDefault();
-            PostConnectProcessor startTls = null;
-            if (config.startTls) {
-                SSLContext ctx = ssl.createSSLContext();
-                startTls = new StartTLSPostConnectProcessor(ctx);
-            }
-            FailoverServerSet servers = new FailoverServerSet(hosts, ports, sockets, options);
-            SimpleBindRequest bind = new SimpleBindRequest(config.bindDn, config.bindPassword());
-            return new LDAPConnectionPool(servers, bind, 1, config.poolSize, startTls);
-        } catch (GeneralSecurityException e) {
-            throw new SourceException(UsherException.Code.CONFIG, "TLS setup failed for " + config.urls + ": "
-                    + e.getClass().getSimpleName(), null);
-        } catch (LDAPException e) {
-            throw failure("connecting to", e);
-        }
-    }
-
     private static String normalize(String dn) {
         try {
             return new DN(dn).toNormalizedString();
@@ -1047,14 +810,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     @Override
     public void close() {
-        LDAPConnectionPool p;
-        synchronized (this) {
-            p = pool;
-            pool = null;
-        }
-        if (p != null) {
-            p.close();
-        }
+        reader.close();
     }
 
     @Override

@@ -1,0 +1,281 @@
+package io.usher.ldap;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.Control;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
+import io.usher.core.UsherException;
+import io.usher.core.spi.SourceException;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The LDAP connector's plumbing: the connection pool (failover servers, LDAPS or StartTLS with the
+ * configured trust and hostname verification), paged searches with one page read ahead, and the mapping of
+ * LDAP errors to {@link SourceException}s that name the servers and the result code, never the password.
+ * Thread-safe; {@link #close()} may be called from any thread.
+ */
+final class LdapReader implements AutoCloseable {
+    private final LdapConfig config;
+    private volatile LDAPConnectionPool pool;
+
+    LdapReader(LdapConfig config) {
+        this.config = config;
+    }
+
+
+    /** One paged search on one connection (cookies belong to a connection), page by page. */
+    /**
+     * One paged search on one connection (cookies belong to a connection), page by page. A reader thread
+     * asks for the next page while this thread hands the current one on, so the server's and the network's
+     * time overlap with conversion and reconciliation; at most two pages are in memory.
+     */
+    void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
+                       EntryHandler each) throws SourceException {
+        withConnection(c -> {
+            PageReader reader = new PageReader(c, base, filter, attributes, extra);
+            Thread thread = new Thread(reader, "usher-ldap-page-reader");
+            thread.setDaemon(true);
+            thread.start();
+            try {
+                for (List<SearchResultEntry> page = reader.next(); page != null; page = reader.next()) {
+                    for (SearchResultEntry e : page) {
+                        each.accept(e);
+                    }
+                }
+            } finally {
+                reader.stop(thread);
+            }
+            return null;
+        });
+    }
+
+    /** Reads pages into a one-slot queue; the consumer takes them with {@link #next()}. */
+    private final class PageReader implements Runnable {
+        private final LDAPConnection connection;
+        private final String base;
+        private final Filter filter;
+        private final String[] attributes;
+        private final List<Control> extra;
+        private final java.util.concurrent.BlockingQueue<Object> pages =
+                new java.util.concurrent.ArrayBlockingQueue<>(1);
+        private volatile boolean stopped;
+        private final Object end = new Object();
+
+        PageReader(LDAPConnection connection, String base, Filter filter, List<String> attributes, List<Control> extra) {
+            this.connection = connection;
+            this.base = base;
+            this.filter = filter;
+            this.attributes = attributes.toArray(new String[0]);
+            this.extra = extra;
+        }
+
+        @Override
+        public void run() {
+            Object last = end;
+            try {
+                ASN1OctetString cookie = null;
+                do {
+                    SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attributes);
+                    List<Control> controls = new ArrayList<>(extra);
+                    controls.add(new SimplePagedResultsControl(config.pageSize, cookie, false));
+                    r.setControls(controls);
+                    r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+                    SearchResult result = connection.search(r);
+                    if (stopped) {
+                        return;
+                    }
+                    pages.put(result.getSearchEntries());
+                    SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
+                    cookie = back == null ? null : back.getCookie();
+                } while (cookie != null && cookie.getValueLength() > 0 && !stopped);
+            } catch (LDAPException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                return; // the consumer stopped
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            try {
+                pages.put(last);
+            } catch (InterruptedException e) {
+                // the consumer stopped
+            }
+        }
+
+        /** The next page, or null at the end; a failed read surfaces here. */
+        @SuppressWarnings("unchecked")
+        List<SearchResultEntry> next() throws LDAPException {
+            Object o;
+            try {
+                o = pages.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UsherException(UsherException.Code.INTERRUPTED, "interrupted while reading " + base);
+            }
+            if (o == end) {
+                return null;
+            }
+            if (o instanceof LDAPException) {
+                throw (LDAPException) o;
+            }
+            if (o instanceof RuntimeException) {
+                throw (RuntimeException) o;
+            }
+            return (List<SearchResultEntry>) o;
+        }
+
+        /** Ends the reader and waits for it, so the connection is idle before it goes back to the pool. */
+        void stop(Thread thread) {
+            stopped = true;
+            thread.interrupt();
+            try {
+                thread.join(config.responseTimeout.toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface EntryHandler {
+        void accept(SearchResultEntry e) throws SourceException;
+    }
+
+    @FunctionalInterface
+    interface WithConnection<T> {
+        T apply(LDAPConnection c) throws LDAPException;
+    }
+
+    <T> T withConnection(WithConnection<T> body) throws SourceException {
+        LDAPConnectionPool p = pool();
+        LDAPConnection c;
+        try {
+            c = p.getConnection();
+        } catch (LDAPException e) {
+            throw failure("connecting", e);
+        }
+        try {
+            T out = body.apply(c);
+            p.releaseConnection(c);
+            return out;
+        } catch (LDAPException e) {
+            p.releaseConnectionAfterException(c, e);
+            throw failure("reading", e);
+        } catch (RuntimeException e) {
+            p.releaseDefunctConnection(c); // a read abandoned half-way may leave responses on the wire
+            throw e;
+        }
+    }
+
+    private SourceException failure(String what, LDAPException e) {
+        ResultCode rc = e.getResultCode();
+        UsherException.Code code;
+        if (rc == ResultCode.INVALID_CREDENTIALS || rc == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+            code = UsherException.Code.SOURCE_AUTH;
+        } else if (!ResultCode.isConnectionUsable(rc) || rc == ResultCode.BUSY || rc == ResultCode.UNAVAILABLE
+                || rc == ResultCode.TIMEOUT || rc == ResultCode.TIME_LIMIT_EXCEEDED || rc == ResultCode.ADMIN_LIMIT_EXCEEDED) {
+            code = UsherException.Code.SOURCE_UNAVAILABLE;
+        } else {
+            code = UsherException.Code.SOURCE_DATA;
+        }
+        String diag = e.getDiagnosticMessage();
+        if (diag != null && diag.length() > 200) {
+            diag = diag.substring(0, 200) + "…";
+        }
+        return new SourceException(code, what + " " + config.urls + " failed: LDAP result " + rc.getName() + " ("
+                + rc.intValue() + ")" + (diag == null || diag.isBlank() ? "" : ": " + diag), null);
+    }
+
+    private LDAPConnectionPool pool() throws SourceException {
+        LDAPConnectionPool p = pool;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (pool == null) {
+                pool = createPool();
+            }
+            return pool;
+        }
+    }
+
+    private LDAPConnectionPool createPool() throws SourceException {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()));
+        options.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+        options.setUseSynchronousMode(false);
+        boolean tls = config.startTls || config.urls.stream().anyMatch(u -> u.getScheme().equals("ldaps"));
+        SSLUtil ssl = null;
+        if (tls) {
+            TrustManager tm = config.trustStore != null
+                    ? new TrustStoreTrustManager(config.trustStore,
+                    config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray(),
+                    config.trustStoreType, true)
+                    : JVMDefaultTrustManager.getInstance();
+            ssl = new SSLUtil(tm);
+            if (config.hostnameVerification) {
+                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+            }
+        }
+        String[] hosts = new String[config.urls.size()];
+        int[] ports = new int[hosts.length];
+        boolean ldaps = false;
+        for (int i = 0; i < hosts.length; i++) {
+            URI u = config.urls.get(i);
+            hosts[i] = u.getHost();
+            ldaps = u.getScheme().equals("ldaps");
+            ports[i] = u.getPort() > 0 ? u.getPort() : ldaps ? 636 : 389;
+        }
+        try {
+            SocketFactory sockets = ldaps ? ssl.createSSLSocketFactory() : SocketFactory.getDefault();
+            PostConnectProcessor startTls = null;
+            if (config.startTls) {
+                SSLContext ctx = ssl.createSSLContext();
+                startTls = new StartTLSPostConnectProcessor(ctx);
+            }
+            FailoverServerSet servers = new FailoverServerSet(hosts, ports, sockets, options);
+            SimpleBindRequest bind = new SimpleBindRequest(config.bindDn, config.bindPassword());
+            return new LDAPConnectionPool(servers, bind, 1, config.poolSize, startTls);
+        } catch (GeneralSecurityException e) {
+            throw new SourceException(UsherException.Code.CONFIG, "TLS setup failed for " + config.urls + ": "
+                    + e.getClass().getSimpleName(), null);
+        } catch (LDAPException e) {
+            throw failure("connecting to", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        LDAPConnectionPool p;
+        synchronized (this) {
+            p = pool;
+            pool = null;
+        }
+        if (p != null) {
+            p.close();
+        }
+    }
+}
