@@ -143,14 +143,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
         reader.paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
-            try {
-                SourceGroup g = toGroup(e, resolver);
-                if (g != null) {
-                    sink.group(g);
-                }
-            } catch (UnreadableEntry x) {
-                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
-            }
+            deliverGroup(e, resolver, sink);
             if (++read[0] % 1000 == 0) {
                 sink.progress(read[0], -1);
             }
@@ -273,9 +266,34 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         }
     }
 
-    private static void deliverUser(SnapshotSink sink, SourceUser u) {
-        if (u != null) {
+    /**
+     * Converts and hands on one user entry; an entry with refused values is reported as unreadable. With a
+     * resolver, the user's login is remembered (for posixGroup memberUid).
+     */
+    private void deliverUser(SearchResultEntry e, Resolver resolver, SnapshotSink sink) {
+        try {
+            SourceUser u = toUser(e);
+            if (u == null) {
+                return;
+            }
+            if (resolver != null && u.loginName() != null) {
+                resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
+            }
             sink.user(u);
+        } catch (UnreadableEntry x) {
+            sink.unreadable(MemberKind.USER, x.id, x.getMessage());
+        }
+    }
+
+    /** Converts and hands on one group entry; an entry with refused values is reported as unreadable. */
+    private void deliverGroup(SearchResultEntry e, Resolver resolver, SnapshotSink sink) {
+        try {
+            SourceGroup g = toGroup(e, resolver);
+            if (g != null) {
+                sink.group(g);
+            }
+        } catch (UnreadableEntry x) {
+            sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
         }
     }
 
@@ -594,23 +612,12 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             throw SourceException.cursorInvalid("the server's content-sync log no longer reaches the stored cookie");
         }
         for (SearchResultEntry e : users.changed) {
-            try {
-                deliverUser(sink, toUser(e));
-            } catch (UnreadableEntry x) {
-                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
-            }
+            deliverUser(e, null, sink);
         }
         Resolver resolver = new Resolver();
         resolver.lookup = true;
         for (SearchResultEntry e : groups.changed) {
-            try {
-                SourceGroup g = toGroup(e, resolver);
-                if (g != null) {
-                    sink.group(g);
-                }
-            } catch (UnreadableEntry x) {
-                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
-            }
+            deliverGroup(e, resolver, sink);
         }
         users.deleted.forEach(sink::userDeleted);
         groups.deleted.forEach(sink::groupDeleted);
@@ -725,28 +732,11 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         Resolver resolver = new Resolver();
         resolver.lookup = true;
         reader.paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
-                e -> {
-                    try {
-                        SourceUser u = toUser(e);
-                        if (u != null && u.loginName() != null) {
-                            resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
-                        }
-                        deliverUser(sink, u);
-                    } catch (UnreadableEntry x) {
-                        sink.unreadable(MemberKind.USER, x.id, x.getMessage());
-                    }
-                });
+                e -> deliverUser(e, resolver, sink));
         List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
         groupAttrs.addAll(config.preset.memberAttributes);
         reader.paged(config.groupsBase, Filter.createANDFilter(config.groupFilter, since), groupAttrs, List.of(), e -> {
-            try {
-                SourceGroup g = toGroup(e, resolver);
-                if (g != null) {
-                    sink.group(g);
-                }
-            } catch (UnreadableEntry x) {
-                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
-            }
+            deliverGroup(e, resolver, sink);
         });
     }
 
