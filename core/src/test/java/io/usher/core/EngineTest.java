@@ -425,13 +425,7 @@ class EngineTest {
 
     @Test
     void aMassLeaveSeenIncrementallyStripsNoGroupsBeforeTheGuardRules() {
-        ListConnector c = new ListConnector();
-        List<String> all = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            c.user("u" + i, "user" + i);
-            all.add("u" + i);
-        }
-        c.group("g", "everyone", all, List.of());
+        ListConnector c = ListConnector.everyone(40);
         ProvisioningEngine e = engine(c);
         e.synchronize("corp");
         for (int i = 0; i < 20; i++) {

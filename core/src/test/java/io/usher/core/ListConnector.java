@@ -29,6 +29,17 @@ class ListConnector implements SourceConnector, IncrementalSource, NestedGroupSo
     boolean cursorExpired;
     int snapshots;
 
+    /** {@code n} users u0..u(n-1) (logins user0..) all in one group "everyone" (id "g"). */
+    static ListConnector everyone(int n) {
+        ListConnector c = new ListConnector();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            c.user("u" + i, "user" + i);
+            all.add("u" + i);
+        }
+        return c.group("g", "everyone", all, List.of());
+    }
+
     ListConnector user(String id, String login) {
         return user(SourceUser.builder(id).loginName(login).displayName("User " + login).build());
     }
