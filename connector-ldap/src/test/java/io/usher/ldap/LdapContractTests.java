@@ -2,6 +2,7 @@ package io.usher.ldap;
 
 import io.usher.core.spi.SourceConnector;
 import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.ManualClock;
 import io.usher.testkit.SourceConnectorContract;
 import io.usher.testkit.ldap.LdapDirectoryServer;
 import java.time.Duration;
@@ -17,17 +18,9 @@ class LdapContractTests {
                 .timestampMargin(Duration.ofSeconds(1)).build();
     }
 
-    /** OpenLDAP flavour: entryUUID, inetOrgPerson, groupOfNames; incremental by modifyTimestamp. */
-    @Nested
-    class OpenLdapFlavour extends SourceConnectorContract {
-        private LdapDirectoryServer server;
-        private final io.usher.testkit.ManualClock clock = new io.usher.testkit.ManualClock();
-
-        @Override
-        protected SourceConnector connectorFor(InMemoryDirectory directory) {
-            server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.OPENLDAP);
-            return new LdapSourceConnector(config(server, Preset.OPENLDAP), clock);
-        }
+    /** The contract over the testkit's LDAP face: one server per test, faults injected at the server. */
+    abstract static class OverLdapFace extends SourceConnectorContract {
+        protected LdapDirectoryServer server;
 
         @AfterEach
         void stopServer() {
@@ -37,6 +30,18 @@ class LdapContractTests {
         @Override
         protected void failReadsAfter(int records) {
             server.dropConnectionAfterEntries(records);
+        }
+    }
+
+    /** OpenLDAP flavour: entryUUID, inetOrgPerson, groupOfNames; incremental by modifyTimestamp. */
+    @Nested
+    class OpenLdapFlavour extends OverLdapFace {
+        private final ManualClock clock = new ManualClock();
+
+        @Override
+        protected SourceConnector connectorFor(InMemoryDirectory directory) {
+            server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.OPENLDAP);
+            return new LdapSourceConnector(config(server, Preset.OPENLDAP), clock);
         }
 
         @Override
@@ -57,23 +62,12 @@ class LdapContractTests {
 
     /** Active Directory flavour: objectGUID, uSNChanged, tombstones, ranged member retrieval. */
     @Nested
-    class ActiveDirectoryFlavour extends SourceConnectorContract {
-        private LdapDirectoryServer server;
+    class ActiveDirectoryFlavour extends OverLdapFace {
 
         @Override
         protected SourceConnector connectorFor(InMemoryDirectory directory) {
             server = LdapDirectoryServer.start(directory, LdapDirectoryServer.Flavour.ACTIVE_DIRECTORY);
             return new LdapSourceConnector(config(server, Preset.ACTIVE_DIRECTORY));
-        }
-
-        @AfterEach
-        void stopServer() {
-            server.close();
-        }
-
-        @Override
-        protected void failReadsAfter(int records) {
-            server.dropConnectionAfterEntries(records);
         }
 
         @Override
