@@ -89,10 +89,8 @@ final class SyncRun implements ChangeSink {
     private boolean cursorSaved;
     private String cursor;
     private final List<Change> planned;
-    /** The last change applied for push calls, and the last failure. */
-    Change lastChange;
+    /** The last failure, which a push call turns into its exception. */
     Failure lastFailure;
-    Object lastResult;
 
     // reconciliation state: ids only
     private final Map<String, String> userKeys = new HashMap<>();
@@ -408,8 +406,6 @@ final class SyncRun implements ChangeSink {
             userKeys.put(ext, cur.key());
             if (desired.sameValuesAs(cur) && origin.equals(cur.origin())) {
                 unchanged++;
-                lastChange = null;
-                lastResult = cur;
                 return;
             }
             Set<String> fields = desired.changedFields(cur);
@@ -693,7 +689,6 @@ final class SyncRun implements ChangeSink {
             Set<String> fields = desired.changedFields(cur);
             if (fields.isEmpty()) {
                 unchanged++;
-                lastResult = cur;
             } else {
                 boolean nameFree = true;
                 if (!fold(desired.name()).equals(fold(cur.name()))) {
@@ -1486,8 +1481,6 @@ final class SyncRun implements ChangeSink {
     private void recordApplied(Change change, Object result) {
         counts.merge(change.kind(), 1L, Long::sum);
         applied++;
-        lastChange = change;
-        lastResult = result;
         if (planSink != null) {
             planSink.accept(change);
         } else if (planned != null) {
