@@ -67,7 +67,7 @@ public final class Source {
         Builder b = builder(id);
         String type = cfg.require("type");
         if (!type.equals("push")) {
-            b.connector(connectors.create(type, prefixed(cfg.subset("connector."))));
+            b.connector(connectors.create(type, cfg.subset("connector.").asMap()));
         }
         b.pipeline(Pipeline.fromConfig(cfg.subset("pipeline.")));
         b.deprovision(cfg.enumValue("deprovision", DeprovisionPolicy.class, DeprovisionPolicy.DEACTIVATE));
@@ -94,10 +94,6 @@ public final class Source {
             throw new ConfigException("guard.maxShare", e.getMessage());
         }
         return b.build();
-    }
-
-    private static Map<String, String> prefixed(ConnectorConfig c) {
-        return c.asMap();
     }
 
     public String id() { return id; }
