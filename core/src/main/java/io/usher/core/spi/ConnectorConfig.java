@@ -164,8 +164,8 @@ public final class ConnectorConfig {
     public void rejectUnknown(Set<String> known) {
         for (String k : values.keySet()) {
             if (!known.contains(k)) {
-                throw new ConfigException(k, "is not a known key; known keys: " + String.join(", ", new TreeMap<>(
-                        known.stream().collect(Collectors.toMap(x -> x, x -> x))).keySet()));
+                throw new ConfigException(k, "is not a known key; known keys: "
+                        + String.join(", ", new java.util.TreeSet<>(known)));
             }
         }
     }
