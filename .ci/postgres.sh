@@ -84,12 +84,13 @@ start() {
     chown postgres: "$dir"
     as=(runuser -u postgres --)
   fi
-  "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 || {
-    log "initdb failed:"; cat "$dir/initdb.log" >&2; return 1; }
+  # run from the cluster's own directory: the 'postgres' user may not be allowed into the caller's
+  (cd "$dir" && ${as[@]+"${as[@]}"} "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync \
+    >"$dir/initdb.log" 2>&1) || { log "initdb failed:"; cat "$dir/initdb.log" >&2; return 1; }
   port=$(free_port)
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+  (cd "$dir" && ${as[@]+"${as[@]}"} "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200" \
-    start >&2 || { log "pg_ctl start failed:"; cat "$dir/server.log" >&2 || true; return 1; }
+    start >&2) || { log "pg_ctl start failed:"; cat "$dir/server.log" >&2 || true; return 1; }
   local pid
   pid=$(head -n 1 "$dir/data/postmaster.pid")
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (pid $pid, data $dir/data)"
