@@ -85,7 +85,10 @@ final class PreviewCommand implements Callable<Integer> {
     private void printTable(ChangeSet plan) {
         SyncReport r = plan.report();
         cli.out.println(r.summary());
-        if (r.guardTripped()) {
+        if (!r.complete()) {
+            cli.out.println("the source could not be read completely: the plan below is partial, and a sync now "
+                    + "would delete and deactivate nothing");
+        } else if (r.guardTripped()) {
             cli.out.println("guard: WOULD REFUSE the removals: " + r.guardReason());
         } else {
             cli.out.println("guard: would pass");
@@ -96,7 +99,8 @@ final class PreviewCommand implements Callable<Integer> {
             rows.add(Changes.row(c));
         }
         if (plan.changes().isEmpty()) {
-            cli.out.println(r.totalChanges() == 0 ? "no changes" : "(--limit 0: no rows listed)");
+            cli.out.println(r.totalChanges() > 0 ? "(--limit 0: no rows listed)"
+                    : r.complete() ? "no changes" : "no changes found in what was read");
         } else {
             cli.out.println();
             Changes.printTable(cli.out, rows);
