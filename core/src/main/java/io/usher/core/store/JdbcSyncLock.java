@@ -52,8 +52,12 @@ import org.slf4j.LoggerFactory;
  * applied changes are keyed by origin, so the new holder's run converges over them).
  *
  * <p>Leases compare with the nodes' clocks: keep them in sync (NTP) and choose a lease much longer than
- * the skew. A dead node's lock is free once {@code lease} has passed since its last acquisition or
- * renewal.
+ * the skew and than any pause a node may suffer. A dead node's lock is free once {@code lease} has passed
+ * since its last acquisition or renewal. Only the cursor is fenced: a node that resumes after its lease
+ * expired may still apply the store writes it already had in hand before it reaches the cursor save. Those
+ * writes are keyed by origin, the store's unique constraints refuse duplicates, and the next run converges,
+ * but they can briefly undo a newer change; the {@linkplain #renewer() renewer} keeps a progressing run's
+ * lease alive so that only a stalled node loses it.
  *
  * <p>Schema ({@link #DDL}; {@link #createSchema()} runs it):
  * <pre>

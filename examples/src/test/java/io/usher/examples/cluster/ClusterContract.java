@@ -287,6 +287,136 @@ abstract class ClusterContract {
         });
     }
 
+    @Test
+    void ofEightNodesRacingForOneSourceExactlyOneTakesTheLock() throws Exception {
+        withNodes(null, Clock.systemUTC(), new Queue(), 1, (nodes, url) -> {
+            List<JdbcSyncLock> locks = new ArrayList<>();
+            List<Database> pools = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Database db = Database.pooled(url, null, null, 2);
+                    pools.add(db);
+                    locks.add(JdbcSyncLock.builder(db).nodeId("racer-" + i).lease(LEASE).build());
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(locks.size());
+                try {
+                    for (int round = 0; round < 5; round++) {
+                        String source = "race-" + round;
+                        CyclicBarrier go = new CyclicBarrier(locks.size());
+                        List<Future<Boolean>> won = new ArrayList<>();
+                        for (JdbcSyncLock l : locks) {
+                            won.add(pool.submit(() -> {
+                                go.await(30, TimeUnit.SECONDS);
+                                return l.tryAcquire(source).isPresent();
+                            }));
+                        }
+                        int winners = 0;
+                        for (Future<Boolean> f : won) {
+                            winners += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                        }
+                        assertThat(winners).as("round %d", round).isEqualTo(1);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            } finally {
+                pools.forEach(Database::close);
+            }
+        });
+    }
+
+    @Test
+    void aNodeWhoseLeaseExpiredMidRunCannotOverwriteTheNewHoldersCursor() throws Exception {
+        InMemoryDirectory dir = DirectoryGenerator.builder().seed(23).users(40).groups(6).build().generate();
+        ManualClock clock = new ManualClock();
+        withNodes(dir, clock, new Queue(), 2, (nodes, url) -> {
+            Node b = nodes.get(1);
+            String[] cursorOfB = new String[1];
+            // node A pauses after applying its changes, before saving its cursor (a GC pause, a hung network),
+            // long enough for its lease to expire and B to sync
+            Runnable pause = () -> {
+                clock.advance(LEASE.plusSeconds(1));
+                assertThat(b.sync()).hasValueSatisfying(r -> assertThat(r.cursorSaved()).isTrue());
+                cursorOfB[0] = b.state.cursor(SOURCE).orElseThrow();
+                dir.addUser(DirectoryUser.builder("hired-while-a-paused").build());
+            };
+            JdbcSyncLock lockA = nodes.get(0).lock;
+            try (ProvisioningEngine pausing = ProvisioningEngine.builder().store(nodes.get(0).store).batchSize(1)
+                    .stateStore(lockA.fenced(nodes.get(0).state))
+                    .source(Source.builder(SOURCE).connector(new PausingConnector(InMemorySourceConnector.of(dir), pause))
+                            .build()).build()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> lockA.synchronize(pausing, SOURCE))
+                        .isInstanceOfSatisfying(UsherException.class,
+                                e -> assertThat(e.code()).isEqualTo(UsherException.Code.BUSY))
+                        .hasMessageContaining("lost its sync lease");
+            }
+            assertThat(b.state.cursor(SOURCE)).as("B's cursor stands").contains(cursorOfB[0]);
+            // and the next run continues from it: it sees the hire, once
+            SyncReport next = b.sync().orElseThrow();
+            assertThat(next.mode()).isEqualTo(SyncMode.INCREMENTAL);
+            assertThat(next.count(ChangeKind.USER_CREATED)).isEqualTo(1);
+            assertThat(next.totalChanges()).isEqualTo(1);
+            assertThat(b.store.findUserByUsername("hired-while-a-paused")).isPresent();
+        });
+    }
+
+    /** Delegates to a connector and runs a hook once, when a snapshot has sent everything but its cursor. */
+    static final class PausingConnector implements io.usher.core.spi.SourceConnector,
+            io.usher.core.spi.IncrementalSource, io.usher.core.spi.NestedGroupSource {
+        private final InMemorySourceConnector delegate;
+        private Runnable hook;
+
+        PausingConnector(InMemorySourceConnector delegate, Runnable hook) {
+            this.delegate = delegate;
+            this.hook = hook;
+        }
+
+        @Override
+        public String type() {
+            return delegate.type();
+        }
+
+        @Override
+        public void snapshot(io.usher.core.spi.SnapshotSink sink) throws io.usher.core.spi.SourceException {
+            delegate.snapshot(new io.usher.core.spi.SnapshotSink() {
+                @Override
+                public void user(SourceUser user) {
+                    sink.user(user);
+                }
+
+                @Override
+                public void group(io.usher.core.spi.SourceGroup group) {
+                    sink.group(group);
+                }
+
+                @Override
+                public void cursor(String cursor) {
+                    Runnable h = hook;
+                    hook = null;
+                    if (h != null) {
+                        h.run();
+                    }
+                    sink.cursor(cursor);
+                }
+
+                @Override
+                public void unreadable(io.usher.core.model.MemberKind kind, String externalId, String reason) {
+                    sink.unreadable(kind, externalId, reason);
+                }
+
+                @Override
+                public void progress(long read, long total) {
+                    sink.progress(read, total);
+                }
+            });
+        }
+
+        @Override
+        public void changes(String cursor, io.usher.core.spi.ChangeSink sink) throws io.usher.core.spi.SourceException {
+            delegate.changes(cursor, sink);
+        }
+    }
+
     private static Map<Origin, Long> count(Queue log, ChangeKind kind) {
         Map<Origin, Long> out = new HashMap<>();
         for (Applied a : log) {
