@@ -61,8 +61,12 @@ final class State implements AutoCloseable {
             return new State(db, where);
         } catch (UsherException e) {
             db.close();
+            String why = e.getMessage().contains("SQLState 90020")
+                    ? "it is open in another process (an H2 state directory serves one usher process at a time; "
+                            + "share a database through store.url instead)"
+                    : e.getMessage();
             throw new UsherException(UsherException.Code.STORE, "the state database (" + where + ") cannot be used: "
-                    + e.getMessage());
+                    + why);
         } catch (RuntimeException e) {
             db.close();
             throw e;
