@@ -835,7 +835,8 @@ public final class JdbcUserStore implements UserStore {
      */
     static UsherException failure(String what, SQLException e) {
         String state = e.getSQLState();
-        String detail = state != null && state.startsWith("08") && e.getMessage() != null ? ": " + e.getMessage() : "";
+        String detail = state != null && state.startsWith("08") && e.getMessage() != null ? ": " + e.getMessage()
+                : state != null && state.startsWith("28") ? ": the database refused the credentials" : "";
         return new UsherException(UsherException.Code.STORE, what + " failed (SQLState " + state + ", vendor code "
                 + e.getErrorCode() + ")" + detail);
     }

@@ -326,6 +326,45 @@ class UsherCliTest {
         assertThat(storedUsers(state)).hasSize(USERS + 1);
     }
 
+    @Test
+    void syncIntoTheHostsOwnPostgresDatabaseThroughStoreUrl() throws IOException {
+        String url = io.usher.examples.jdbc.Postgres.freshSchema();
+        try {
+            Path cfg = config("store.url=" + url);
+
+            Result first = run("sync", "-c", cfg.toString());
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(first.err()).contains("into jdbc:postgresql://127.0.0.1");
+            dir.addUser(DirectoryUser.builder("pg.hire").build());
+            Result second = run("sync", "-c", cfg.toString());
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(second.out()).contains("(INCREMENTAL)", "USER_CREATED: 1");
+
+            try (Database db = Database.pooled(url, null, null, 2);
+                 Stream<User> users = JdbcUserStore.create(db).usersOwnedBy("corp")) {
+                assertThat(users.count()).isEqualTo(USERS + 1);
+            }
+            assertThat(Path.of(State.DEFAULT_DIR)).as("no state directory with store.url").doesNotExist();
+        } finally {
+            io.usher.examples.jdbc.Postgres.drop(url);
+        }
+    }
+
+    @Test
+    void aWrongStorePasswordIsAConnectionErrorThatNamesNoSecret() throws IOException {
+        String url = io.usher.examples.jdbc.Postgres.url();
+        env.put("DB_PASSWORD", "Db-S3cret-Value");
+        // a user that does not exist: trust authentication still refuses it
+        Path cfg = config("store.url=" + url.replace("user=postgres", "user=no_such_role"),
+                "store.password=${env:DB_PASSWORD}");
+
+        Result r = run("sync", "-c", cfg.toString());
+
+        assertThat(r.code()).isEqualTo(ExitCode.CONNECTION);
+        assertThat(r.err()).contains("connection error", "the state database");
+        assertThat(r.out() + r.err()).doesNotContain("Db-S3cret-Value");
+    }
+
     // ------------------------------------------------------------------ explain
 
     @Test
