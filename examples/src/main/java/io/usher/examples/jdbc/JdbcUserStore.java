@@ -184,13 +184,13 @@ public final class JdbcUserStore implements UserStore {
         if (user.key() != null) {
             throw new IllegalArgumentException("createUser: key must be null, the store assigns it");
         }
-        return write("creating a user", c -> createUser(c, user));
+        return write("creating a user", c -> createUser(c, null, user));
     }
 
     @Override
     public User updateUser(User user) {
         Objects.requireNonNull(user, "user");
-        return write("updating a user", c -> updateUser(c, user));
+        return write("updating a user", c -> updateUser(c, null, user));
     }
 
     @Override
@@ -254,8 +254,7 @@ public final class JdbcUserStore implements UserStore {
         return one(c, "SELECT " + USER_COLUMNS + " FROM usher_users WHERE id = ?", JdbcUserStore::user, id);
     }
 
-    private User createUser(Connection c, User user) throws SQLException {
-        Savepoint sp = c.setSavepoint();
+    private User createUser(Connection c, Savepoint sp, User user) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO usher_users (username, username_key, display_name, "
                 + "given_name, family_name, emails, attributes, active, origin_source, origin_id) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -267,19 +266,18 @@ public final class JdbcUserStore implements UserStore {
             }
         } catch (SQLException e) {
             if (UNIQUE.equals(e.getSQLState())) {
-                c.rollback(sp);
+                undo(c, sp);
                 throw userConflict(c, user, null);
             }
             throw e;
         }
     }
 
-    private User updateUser(Connection c, User user) throws SQLException {
+    private User updateUser(Connection c, Savepoint sp, User user) throws SQLException {
         Long id = uid(user.key());
         if (id == null) {
             throw new UsherException(UsherException.Code.NOT_FOUND, "no user with the given key");
         }
-        Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement("UPDATE usher_users SET username = ?, username_key = ?, "
                 + "display_name = ?, given_name = ?, family_name = ?, emails = ?, attributes = ?, active = ?, "
                 + "origin_source = ?, origin_id = ? WHERE id = ?")) {
@@ -291,7 +289,7 @@ public final class JdbcUserStore implements UserStore {
             return user;
         } catch (SQLException e) {
             if (UNIQUE.equals(e.getSQLState())) {
-                c.rollback(sp);
+                undo(c, sp);
                 throw userConflict(c, user, id);
             }
             throw e;
@@ -373,13 +371,13 @@ public final class JdbcUserStore implements UserStore {
         if (group.key() != null) {
             throw new IllegalArgumentException("createGroup: key must be null, the store assigns it");
         }
-        return write("creating a group", c -> createGroup(c, group));
+        return write("creating a group", c -> createGroup(c, null, group));
     }
 
     @Override
     public Group updateGroup(Group group) {
         Objects.requireNonNull(group, "group");
-        return write("updating a group", c -> updateGroup(c, group));
+        return write("updating a group", c -> updateGroup(c, null, group));
     }
 
     @Override
@@ -388,8 +386,7 @@ public final class JdbcUserStore implements UserStore {
         return id != null && write("deleting a group", c -> delete(c, "usher_groups", id));
     }
 
-    private Group createGroup(Connection c, Group group) throws SQLException {
-        Savepoint sp = c.setSavepoint();
+    private Group createGroup(Connection c, Savepoint sp, Group group) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO usher_groups (name, name_key, description, "
                 + "origin_source, origin_id) VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             bindGroup(ps, group);
@@ -400,19 +397,18 @@ public final class JdbcUserStore implements UserStore {
             }
         } catch (SQLException e) {
             if (UNIQUE.equals(e.getSQLState())) {
-                c.rollback(sp);
+                undo(c, sp);
                 throw groupConflict(c, group, null);
             }
             throw e;
         }
     }
 
-    private Group updateGroup(Connection c, Group group) throws SQLException {
+    private Group updateGroup(Connection c, Savepoint sp, Group group) throws SQLException {
         Long id = gid(group.key());
         if (id == null) {
             throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
         }
-        Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement("UPDATE usher_groups SET name = ?, name_key = ?, "
                 + "description = ?, origin_source = ?, origin_id = ? WHERE id = ?")) {
             bindGroup(ps, group);
@@ -423,7 +419,7 @@ public final class JdbcUserStore implements UserStore {
             return group;
         } catch (SQLException e) {
             if (UNIQUE.equals(e.getSQLState())) {
-                c.rollback(sp);
+                undo(c, sp);
                 throw groupConflict(c, group, id);
             }
             throw e;
@@ -486,7 +482,7 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean addMember(String groupKey, MemberKind kind, String memberKey) {
-        return write("adding a member", c -> addMember(c, groupKey, kind, memberKey));
+        return write("adding a member", c -> addMember(c, null, groupKey, kind, memberKey));
     }
 
     @Override
@@ -494,15 +490,20 @@ public final class JdbcUserStore implements UserStore {
         return write("removing a member", c -> removeMember(c, groupKey, kind, memberKey));
     }
 
-    private boolean addMember(Connection c, String groupKey, MemberKind kind, String memberKey) throws SQLException {
+    /**
+     * One INSERT, no look-ups first: a missing group or member shows as a foreign-key violation, an existing
+     * membership as no row inserted (or, when another transaction added it at the same moment, a unique
+     * violation).
+     */
+    private boolean addMember(Connection c, Savepoint sp, String groupKey, MemberKind kind, String memberKey)
+            throws SQLException {
         Objects.requireNonNull(kind, "kind");
         Long group = gid(groupKey);
         Long member = mid(memberKey, kind);
-        if (group == null || oneId(c, "SELECT id FROM usher_groups WHERE id = ?", group).isEmpty()) {
+        if (group == null) {
             throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
         }
-        String memberTable = kind == MemberKind.USER ? "usher_users" : "usher_groups";
-        if (member == null || oneId(c, "SELECT id FROM " + memberTable + " WHERE id = ?", member).isEmpty()) {
+        if (member == null) {
             throw new UsherException(UsherException.Code.NOT_FOUND, "no " + kind.name().toLowerCase(Locale.ROOT)
                     + " with the given member key");
         }
@@ -511,7 +512,6 @@ public final class JdbcUserStore implements UserStore {
         }
         String table = kind == MemberKind.USER ? "usher_group_users" : "usher_group_groups";
         String column = kind == MemberKind.USER ? "user_id" : "member_id";
-        Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (group_id, " + column + ") "
                 + "SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE group_id = ? AND " + column + " = ?)")) {
             ps.setLong(1, group);
@@ -521,14 +521,27 @@ public final class JdbcUserStore implements UserStore {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             if (UNIQUE.equals(e.getSQLState())) { // another transaction added it first
-                c.rollback(sp);
+                undo(c, sp);
                 return false;
             }
-            if (FOREIGN_KEY.equals(e.getSQLState())) { // deleted meanwhile
-                c.rollback(sp);
-                throw new UsherException(UsherException.Code.NOT_FOUND, "the group or member was deleted meanwhile");
+            if (FOREIGN_KEY.equals(e.getSQLState())) {
+                undo(c, sp);
+                if (oneId(c, "SELECT id FROM usher_groups WHERE id = ?", group).isEmpty()) {
+                    throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
+                }
+                throw new UsherException(UsherException.Code.NOT_FOUND, "no " + kind.name().toLowerCase(Locale.ROOT)
+                        + " with the given member key");
             }
             throw e;
+        }
+    }
+
+    /** Undoes the failed statement: back to the batch operation's savepoint, or the whole one-operation transaction. */
+    private static void undo(Connection c, Savepoint sp) throws SQLException {
+        if (sp == null) {
+            c.rollback();
+        } else {
+            c.rollback(sp);
         }
     }
 
@@ -561,7 +574,7 @@ public final class JdbcUserStore implements UserStore {
                 for (StoreOperation op : operations) {
                     Savepoint sp = c.setSavepoint();
                     try {
-                        out.add(StoreOperation.Outcome.success(applyOne(c, op)));
+                        out.add(StoreOperation.Outcome.success(applyOne(c, sp, op)));
                         c.releaseSavepoint(sp);
                     } catch (SQLException e) {
                         c.rollback(sp);
@@ -585,15 +598,15 @@ public final class JdbcUserStore implements UserStore {
         }
     }
 
-    private Object applyOne(Connection c, StoreOperation op) throws SQLException {
+    private Object applyOne(Connection c, Savepoint sp, StoreOperation op) throws SQLException {
         if (op instanceof StoreOperation.CreateUser) {
             User u = ((StoreOperation.CreateUser) op).user();
             if (u.key() != null) {
                 throw new IllegalArgumentException("createUser: key must be null, the store assigns it");
             }
-            return createUser(c, u);
+            return createUser(c, sp, u);
         } else if (op instanceof StoreOperation.UpdateUser) {
-            return updateUser(c, ((StoreOperation.UpdateUser) op).user());
+            return updateUser(c, sp, ((StoreOperation.UpdateUser) op).user());
         } else if (op instanceof StoreOperation.DeleteUser) {
             Long id = uid(((StoreOperation.DeleteUser) op).key());
             return id != null && delete(c, "usher_users", id);
@@ -602,15 +615,15 @@ public final class JdbcUserStore implements UserStore {
             if (g.key() != null) {
                 throw new IllegalArgumentException("createGroup: key must be null, the store assigns it");
             }
-            return createGroup(c, g);
+            return createGroup(c, sp, g);
         } else if (op instanceof StoreOperation.UpdateGroup) {
-            return updateGroup(c, ((StoreOperation.UpdateGroup) op).group());
+            return updateGroup(c, sp, ((StoreOperation.UpdateGroup) op).group());
         } else if (op instanceof StoreOperation.DeleteGroup) {
             Long id = gid(((StoreOperation.DeleteGroup) op).key());
             return id != null && delete(c, "usher_groups", id);
         } else if (op instanceof StoreOperation.Membership) {
             StoreOperation.Membership m = (StoreOperation.Membership) op;
-            return m.add() ? addMember(c, m.groupKey(), m.kind(), m.memberKey())
+            return m.add() ? addMember(c, sp, m.groupKey(), m.kind(), m.memberKey())
                     : removeMember(c, m.groupKey(), m.kind(), m.memberKey());
         }
         // an operation type this store does not know: let it call the public methods (own transactions)
