@@ -32,7 +32,8 @@ final class Sources {
             }
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("source.id", e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            throw new ConfigException(m.startsWith("source id") ? "source.id" : null, m);
         }
     }
 

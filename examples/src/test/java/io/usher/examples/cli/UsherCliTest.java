@@ -188,6 +188,10 @@ class UsherCliTest {
         assertThat(pipeline.code()).isEqualTo(ExitCode.CONFIG);
         assertThat(pipeline.err()).contains("'pipeline.username.case'", "preserve, lower, upper").doesNotContain("sideways");
 
+        Result id = run("preview", "-c", config("source.id=not a valid id!").toString());
+        assertThat(id.code()).isEqualTo(ExitCode.CONFIG);
+        assertThat(id.err()).contains("'source.id'", "letters, digits");
+
         Result guard = run("preview", "-c", config("guard.maxShare=5").toString());
         assertThat(guard.code()).isEqualTo(ExitCode.CONFIG);
         assertThat(guard.err()).contains("'guard.maxShare'");
