@@ -85,7 +85,7 @@ start() {
     as=(runuser -u postgres --)
   fi
   # run from the cluster's own directory: the 'postgres' user may not be allowed into the caller's
-  (cd "$dir" && ${as[@]+"${as[@]}"} "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync \
+  (cd "$dir" && ${as[@]+"${as[@]}"} "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync \
     >"$dir/initdb.log" 2>&1) || { log "initdb failed:"; cat "$dir/initdb.log" >&2; return 1; }
   port=$(free_port)
   (cd "$dir" && ${as[@]+"${as[@]}"} "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
