@@ -251,8 +251,9 @@ public final class JdbcSyncLock {
 
     /**
      * A listener that renews the lease of the source being synced through {@link #synchronize} on its
-     * progress events, at most once per third of the lease, so a run longer than the lease keeps its lock.
-     * Register it on the engine.
+     * progress events (the engine reports every 1,000 records read or changes applied, and each phase), at
+     * most once per third of the lease, so a run longer than the lease keeps its lock as long as it makes
+     * progress; a run that stalls for a whole lease loses it. Register it on the engine.
      */
     public SyncListener renewer() {
         return new SyncListener() {

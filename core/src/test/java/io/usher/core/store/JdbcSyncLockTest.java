@@ -157,6 +157,28 @@ class JdbcSyncLockTest {
     }
 
     @Test
+    void theRenewerKeepsAProgressingRunsLeaseAliveBeyondItsLength() {
+        JdbcSyncStateStore state = JdbcSyncStateStore.create(db).createSchema();
+        SlowSource slow = new SlowSource();
+        boolean[] bRefused = new boolean[2];
+        slow.progressing = sink -> {
+            clock.advance(Duration.ofMinutes(4));
+            for (int i = 0; i < 1000; i++) { // the engine reports progress every 1000 records: 4 min > lease / 3
+                sink.user(SourceUser.builder("bulk-" + i).loginName("bulk" + i).build());
+            }
+            clock.advance(Duration.ofMinutes(4)); // 8 minutes after acquisition: alive only if renewed
+            bRefused[0] = nodeB.tryAcquire("corp").isEmpty();
+        };
+        ProvisioningEngine engineA = engine(nodeA, state, slow);
+
+        Optional<SyncReport> report = nodeA.synchronize(engineA, "corp");
+
+        assertThat(bRefused[0]).as("B could not take the renewed lease").isTrue();
+        assertThat(report).hasValueSatisfying(r -> assertThat(r.cursorSaved()).isTrue());
+        assertThat(state.cursor("corp")).contains("cursor-from-node-a-run");
+    }
+
+    @Test
     void synchronizeRunsUnderTheLockAndReleasesIt() {
         JdbcSyncStateStore state = JdbcSyncStateStore.create(db).createSchema();
         SlowSource source = new SlowSource();
@@ -188,6 +210,7 @@ class JdbcSyncLockTest {
     /** One user; the snapshot ends with a cursor naming the reading node; a hook runs mid-read. */
     private final class SlowSource implements SourceConnector, IncrementalSource {
         Runnable duringRead = () -> { };
+        java.util.function.Consumer<SnapshotSink> progressing = sink -> { };
         final AtomicInteger reads = new AtomicInteger();
 
         @Override
@@ -200,6 +223,7 @@ class JdbcSyncLockTest {
             reads.incrementAndGet();
             sink.user(SourceUser.builder("id-1").loginName("alice").build());
             duringRead.run();
+            progressing.accept(sink);
             boolean byA = nodeA.holder("corp").map(h -> h.live() && h.nodeId().equals("node-a")).orElse(false);
             sink.cursor(byA ? "cursor-from-node-a-run" : "cursor-from-node-b-run");
         }
