@@ -49,8 +49,14 @@ public final class JdbcSyncHarness {
 
         List<String[]> rows = new ArrayList<>();
         Path h2dir = Files.createTempDirectory("usher-jdbc-harness");
-        rows.addAll(run("H2 (embedded file)", "jdbc:h2:file:" + h2dir.resolve("bench") + ";LOCK_TIMEOUT=10000",
-                users, groups, memberships));
+        try {
+            rows.addAll(run("H2 (embedded file)", "jdbc:h2:file:" + h2dir.resolve("bench") + ";LOCK_TIMEOUT=10000",
+                    users, groups, memberships));
+        } finally {
+            try (var files = Files.walk(h2dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         String pg = System.getenv("USHER_TEST_POSTGRES_URL");
         if (pg != null && !pg.isBlank()) {
             String schema = "usher_bench_" + ProcessHandle.current().pid();
