@@ -461,7 +461,10 @@ final class GraphApi {
         for (String id : ids) {
             Optional<DirectoryUser> now = dir.user(id);
             if (now.isPresent()) {
-                out.add(g -> writeUser(g, now.get(), sel, null));
+                List<String> shown = server.partialDeltaUsers()
+                        ? sel.stream().filter(p -> p.equals("id") || p.equals("displayName")).collect(java.util.stream.Collectors.toList())
+                        : sel;
+                out.add(g -> writeUser(g, now.get(), shown, null));
             } else {
                 String reason = dir.deletedUser(id).isPresent() ? "changed" : "deleted";
                 out.add(g -> removed(g, null, id, reason));

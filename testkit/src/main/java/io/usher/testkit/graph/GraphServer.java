@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fault injection (all thread-safe, cleared by {@link #clearFaults()}): {@link #throttleNext},
  * {@link #throttleEvery} (a 429 storm), {@link #failNext} (5xx), {@link #failAfterRecords} (a source that stops
- * answering), {@link #expireDeltaTokens}, {@link #expireAccessTokens}, {@link #insertEmptyPages}. The directory's
+ * answering), {@link #expireDeltaTokens}, {@link #expireAccessTokens}, {@link #insertEmptyPages}, {@link #partialDeltaUsers}. The directory's
  * own serving-read faults answer 503.
  *
  * <p>Thread-safe. Close it to stop the server.
@@ -108,6 +108,7 @@ public final class GraphServer implements AutoCloseable {
     private long deltaGeneration;
     private long tokenGeneration;
     private boolean emptyPages;
+    private boolean partialDeltaUsers;
 
     private final AtomicLong graphRequests = new AtomicLong();
     private final AtomicLong tokenRequests = new AtomicLong();
@@ -243,6 +244,23 @@ public final class GraphServer implements AutoCloseable {
             failBudget = -1;
             failing = false;
             emptyPages = false;
+            partialDeltaUsers = false;
+        }
+    }
+
+    /**
+     * Whether updated users in a delta round carry only {@code id} and {@code displayName}, as Graph may ("at
+     * least the properties that have been updated"); clients must read the rest themselves.
+     */
+    public void partialDeltaUsers(boolean on) {
+        synchronized (faults) {
+            partialDeltaUsers = on;
+        }
+    }
+
+    boolean partialDeltaUsers() {
+        synchronized (faults) {
+            return partialDeltaUsers;
         }
     }
 
