@@ -5,7 +5,7 @@ import io.usher.core.spi.ConnectorProvider;
 import io.usher.core.spi.SourceConnector;
 import java.util.Set;
 
-/** The {@code azure} connector type for flat configuration (keys in {@link AzureConfig}). */
+/** The {@code azure} connector type for flat configuration (keys in {@link AzureConfig}). Stateless, thread-safe. */
 public final class AzureConnectorProvider implements ConnectorProvider {
     @Override
     public String type() {

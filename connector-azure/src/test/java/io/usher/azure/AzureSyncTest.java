@@ -272,6 +272,48 @@ class AzureSyncTest {
         assertThat(view(store)).isEqualTo(before);
     }
 
+    @Test
+    void aFlatStoreGetsEffectiveMembersFromNestedGroupsAndCyclesAreReported() {
+        InMemoryDirectory cyclic = DirectoryGenerator.builder().seed(62).users(150).groups(20).nestingDepth(3)
+                .targetMemberships(500).caseCollisions(0).cycles(1).build().generate();
+        Fixture f = fixture(GraphServer.builder(cyclic));
+        InMemoryUserStore flat = InMemoryUserStore.flat();
+        ProvisioningEngine engine = engine(flat, f.connector());
+
+        SyncReport r = engine.synchronize("entra");
+
+        assertThat(r.cycles()).as(r.summary()).isNotEmpty();
+        DirectoryGroup parent = cyclic.groups().filter(g -> !cyclic.members(g.id(), MemberKind.GROUP).isEmpty())
+                .findFirst().orElseThrow();
+        assertThat(flatMembers(flat, parent.id())).isEqualTo(effective(cyclic, parent.id())).isNotEmpty();
+
+        DirectoryGroup child = cyclic.addGroup("late-team");
+        DirectoryUser newcomer = cyclic.addUser(DirectoryUser.of("late.newcomer"));
+        cyclic.addMember(child.id(), MemberKind.USER, newcomer.id());
+        cyclic.addMember(parent.id(), MemberKind.GROUP, child.id());
+        engine.synchronize("entra");
+
+        assertThat(flatMembers(flat, parent.id())).contains(newcomer.id()).isEqualTo(effective(cyclic, parent.id()));
+    }
+
+    private static Set<String> flatMembers(InMemoryUserStore s, String groupExternalId) {
+        Group g = s.findGroupByOrigin(io.usher.core.model.Origin.of("entra", groupExternalId)).orElseThrow();
+        return ext(s, s.members(g.key(), MemberKind.USER), true);
+    }
+
+    /** The users in a group and, transitively, in the groups nested in it (cycles visited once). */
+    private static Set<String> effective(InMemoryDirectory d, String groupId) {
+        Set<String> users = new TreeSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(groupId));
+        Set<String> seen = new java.util.HashSet<>(List.of(groupId));
+        while (!todo.isEmpty()) {
+            String g = todo.poll();
+            users.addAll(d.members(g, MemberKind.USER));
+            d.members(g, MemberKind.GROUP).stream().filter(seen::add).forEach(todo::add);
+        }
+        return users;
+    }
+
     /** Forwards every call to a recording sink; tests override one method to act mid-read. */
     private static class Forwarding implements io.usher.core.spi.ChangeSink {
         private final RecordingSink target;
