@@ -438,8 +438,10 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
         long read = 0;
         Map<String, Boolean> mailCache = new HashMap<>();
         Predicate<String> shared = m -> mailCache.computeIfAbsent(m.toLowerCase(Locale.ROOT), this::mailIsShared);
+        boolean first = true;
         while (true) {
-            Page page = graph.get(link, Page::read);
+            Page page = first ? storedLink(link) : graph.get(link, Page::read);
+            first = false;
             for (ObjectNode o : page.items()) {
                 read++;
                 String id = Page.text(o, "id");
@@ -478,6 +480,24 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
                 throw new SourceException(UsherException.Code.SOURCE_DATA,
                         "a users delta page with neither @odata.nextLink nor @odata.deltaLink");
             }
+        }
+    }
+
+    /**
+     * The first page of a stored delta link. Graph refusing the link itself as a bad request (a delta token it
+     * no longer understands, say after a host restored an old cursor) makes the cursor invalid, so the engine
+     * falls back to a snapshot instead of failing every run; a 400 on a later page, whose link Graph itself
+     * just gave, stays a data error.
+     */
+    private Page storedLink(String link) {
+        try {
+            return graph.get(link, Page::read);
+        } catch (RestException e) {
+            if (e.status() == 400) {
+                throw SourceException.cursorInvalid("Graph refused the stored delta link (HTTP 400"
+                        + e.vendorCode().map(c -> " " + c).orElse("") + "); a full snapshot is needed");
+            }
+            throw e;
         }
     }
 
@@ -549,8 +569,10 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
         Set<String> deleted = new LinkedHashSet<>();
         long read = 0;
         String deltaLink;
+        boolean first = true;
         while (true) {
-            Page page = graph.get(link, Page::read);
+            Page page = first ? storedLink(link) : graph.get(link, Page::read);
+            first = false;
             for (ObjectNode o : page.items()) {
                 read++;
                 String id = Page.text(o, "id");

@@ -256,6 +256,25 @@ class AzureSyncTest {
     }
 
     @Test
+    void aStoredDeltaLinkThatGraphNoLongerUnderstandsFallsBackToASnapshot() {
+        Fixture f = fixture();
+        InMemoryUserStore store = new InMemoryUserStore();
+        io.usher.core.store.InMemorySyncStateStore state = new io.usher.core.store.InMemorySyncStateStore();
+        ProvisioningEngine engine = ProvisioningEngine.builder().store(store).stateStore(state)
+                .source(Source.builder("entra").connector(f.connector()).build()).build();
+        engine.synchronize("entra");
+        String cursor = state.cursor("entra").orElseThrow();
+        state.saveCursor("entra", cursor.replace("$deltatoken=", "$deltatoken=x"));   // a token Graph never issued
+        dir.addUser(DirectoryUser.of("hired.meanwhile"));
+
+        SyncReport r = engine.synchronize("entra");
+
+        assertThat(r.mode()).as(r.summary()).isEqualTo(SyncMode.SNAPSHOT_AFTER_INVALID_CURSOR);
+        assertThat(r.warnings()).anyMatch(w -> w.contains("HTTP 400"));
+        assertThat(diff(view(store), view(dir))).isEmpty();
+    }
+
+    @Test
     void aSourceThatStopsAnsweringMidSnapshotDeletesNothing() {
         Fixture f = fixture();
         InMemoryUserStore store = new InMemoryUserStore();
