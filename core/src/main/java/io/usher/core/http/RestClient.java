@@ -75,9 +75,7 @@ public final class RestClient {
 
     private RestClient(Builder b) {
         this.base = b.base;
-        this.http = b.http != null ? b.http
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                        .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = b.http != null ? b.http : defaultHttpClient();
         this.tokens = b.tokens;
         this.retry = b.retry;
         this.maxConcurrency = b.maxConcurrency;
@@ -89,6 +87,21 @@ public final class RestClient {
         this.random = b.random;
         this.headers = Map.copyOf(b.headers);
         this.errorCodes = b.errorCodes;
+    }
+
+    /**
+     * The JDK client used when none is given: 10 s connect timeout, redirects not followed (a redirect could
+     * carry the bearer token elsewhere), and the JVM's default proxy selector, so the standard
+     * {@code https.proxyHost}/{@code https.proxyPort}/{@code http.nonProxyHosts} system properties apply.
+     */
+    public static HttpClient defaultHttpClient() {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        java.net.ProxySelector proxies = java.net.ProxySelector.getDefault();
+        if (proxies != null) {
+            b.proxy(proxies);
+        }
+        return b.build();
     }
 
     /**
@@ -518,7 +531,7 @@ public final class RestClient {
             this.base = URI.create(s.endsWith("/") ? s : s + "/");
         }
 
-        /** The JDK client to send with (default: 10 s connect timeout, redirects not followed). */
+        /** The JDK client to send with (default: {@link RestClient#defaultHttpClient()}). */
         public Builder httpClient(HttpClient client) {
             this.http = Objects.requireNonNull(client, "httpClient");
             return this;
