@@ -398,7 +398,10 @@ public final class AzureConfig {
             return this;
         }
 
-        /** The JDK HTTP client to use (default: one of the connector's own). */
+        /**
+         * The JDK HTTP client to use (default: {@link io.usher.core.http.RestClient#defaultHttpClient()}, which
+         * honours the JVM's proxy settings, {@code https.proxyHost} and friends).
+         */
         public Builder httpClient(HttpClient v) { httpClient = Objects.requireNonNull(v); return this; }
 
         /** The clock for token expiry and client assertion times. */

@@ -20,7 +20,6 @@ import io.usher.core.spi.SourceUser;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -90,9 +89,7 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
 
     public AzureSourceConnector(AzureConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        HttpClient http = config.httpClient != null ? config.httpClient
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                        .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = config.httpClient != null ? config.httpClient : RestClient.defaultHttpClient();
         RetryPolicy retry = RetryPolicy.DEFAULT.withMaxAttempts(config.maxAttempts);
         ClientAssertion assertion = config.usesSecret() ? null : new ClientAssertion(config.clientId,
                 config.tokenUri().toString(), config.signingAlgorithm, config.certificate, config.privateKey(),
