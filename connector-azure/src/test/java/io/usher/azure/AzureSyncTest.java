@@ -215,6 +215,18 @@ class AzureSyncTest {
         assertThat(diff(view(store), view(dir))).isEmpty();
         assertThat(f.server.throttledResponses()).isGreaterThan(15);
         assertThat(f.waits).hasSize((int) f.server.throttledResponses()).allMatch(w -> w.equals(Duration.ofSeconds(2)));
+
+        // and a read in the storm reports progress page by page, always forward
+        List<Long> progress = new ArrayList<>();
+        new AzureSourceConnector(f.config().pageSize(25).maxAttempts(12).build()).snapshot(
+                new Forwarding(RecordingSink.create()) {
+                    @Override
+                    public void progress(long read, long total) {
+                        progress.add(read);
+                    }
+                });
+        assertThat(progress).hasSizeGreaterThan(10).isSorted();
+        assertThat(progress.get(progress.size() - 1)).isEqualTo((long) dir.userCount() + dir.groupCount());
     }
 
     @Test
