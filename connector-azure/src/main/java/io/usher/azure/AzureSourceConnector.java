@@ -221,8 +221,13 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
                 for (int i = 0; i < page.items().size(); i++) {
                     ObjectNode o = page.items().get(i);
                     String id = Page.text(o, "id");
+                    if (id == null) {
+                        throw new SourceException(UsherException.Code.SOURCE_DATA, "a group object without an id");
+                    }
                     if (members.get(i) == null) {
-                        throw new SourceException(UsherException.Code.SOURCE_DATA, "a group object without a usable id");
+                        read++;
+                        sink.unreadable(MemberKind.GROUP, id, "the id is not a Graph object id");
+                        continue;
                     }
                     Members m = await(members.get(i));
                     read++;
@@ -300,7 +305,7 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
      * members (with user properties, from the member lists), then hands on users and groups. No cursor.
      */
     private void scopedSnapshot(SnapshotSink sink) {
-        Map<String, SourceUser> scopedUsers = new LinkedHashMap<>();
+        long usersSent = 0;
         Map<String, ObjectNode> rawUsers = new LinkedHashMap<>();
         List<SourceGroup> groups = new ArrayList<>();
         Deque<String> todo = new ArrayDeque<>(config.groups);
@@ -368,7 +373,7 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
         for (ObjectNode o : rawUsers.values()) {
             SourceUser u = users.toUser(o, shared, false, null);
             if (u != null && users.included(u)) {
-                scopedUsers.put(u.externalId(), u);
+                usersSent++;
                 sink.user(u);
             }
             read++;
@@ -379,7 +384,7 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
             read++;
         }
         sink.progress(read, read);
-        LOG.debug("scoped snapshot: {} groups, {} users", groups.size(), scopedUsers.size());
+        LOG.debug("scoped snapshot: {} groups, {} users", groups.size(), usersSent);
     }
 
     // ================================================================== incremental
