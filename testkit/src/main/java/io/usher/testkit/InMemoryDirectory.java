@@ -79,6 +79,8 @@ public final class InMemoryDirectory {
     private final Map<String, Set<String>> userGroups = new HashMap<>();
     private final Map<String, Set<String>> groupParents = new HashMap<>();
     private long membershipCount;
+    /** Soft-deleted users by id (see {@link #softDeleteUser}). */
+    private final Map<String, Deleted> recycleBin = new HashMap<>();
 
     /** Entry i of the log has sequence {@code trimmedThrough + 1 + i}. */
     private final ArrayList<DirectoryChange> log = new ArrayList<>();
@@ -216,6 +218,68 @@ public final class InMemoryDirectory {
             return true;
         });
     }
+
+    /**
+     * Soft-deletes a user, as Entra ID does: the user leaves the directory (one {@link DirectoryChange.UserDeleted}
+     * entry, so every face sees a deletion) and waits in a recycle bin, with the ids of the groups it was in,
+     * until {@link #restoreUser} brings it back or {@link #purgeDeletedUser} removes it for good. Faces that can
+     * tell a soft from a permanent deletion (Microsoft Graph's {@code @removed} reasons {@code changed} and
+     * {@code deleted}) ask {@link #deletedUser}.
+     *
+     * @return false if no such user is in the directory
+     */
+    public boolean softDeleteUser(String userId) {
+        return write(() -> {
+            DirectoryUser old = users.get(userId);
+            if (old == null) {
+                return false;
+            }
+            Set<String> in = copy(userGroups.get(userId));
+            deleteUser(userId);
+            recycleBin.put(userId, new Deleted(old, in));
+            return true;
+        });
+    }
+
+    /**
+     * Brings a soft-deleted user back with its id, fields and the memberships it had in groups that still
+     * exist: a {@link DirectoryChange.UserUpserted} entry, then one {@link DirectoryChange.MemberAdded} per
+     * membership.
+     *
+     * @throws IllegalArgumentException if the user is not in the recycle bin or its login name is taken
+     */
+    public DirectoryUser restoreUser(String userId) {
+        return write(() -> {
+            Deleted d = recycleBin.get(userId);
+            if (d == null) {
+                throw new IllegalArgumentException("no soft-deleted user with id " + userId);
+            }
+            DirectoryUser restored = addUser(d.user());
+            recycleBin.remove(userId);
+            for (String g : d.groups()) {
+                if (groupsById.containsKey(g)) {
+                    link(g, MemberKind.USER, userId);
+                }
+            }
+            return restored;
+        });
+    }
+
+    /**
+     * Removes a soft-deleted user from the recycle bin for good. Nothing is logged: the user already left
+     * the directory when it was soft-deleted. Returns whether it was in the bin.
+     */
+    public boolean purgeDeletedUser(String userId) {
+        return write(() -> recycleBin.remove(userId) != null);
+    }
+
+    /** The soft-deleted user with this id, as it was when deleted, if it is in the recycle bin. */
+    public Optional<DirectoryUser> deletedUser(String userId) {
+        return read(() -> Optional.ofNullable(recycleBin.get(userId)).map(Deleted::user));
+    }
+
+    /** A user in the recycle bin and the groups it was in. */
+    private record Deleted(DirectoryUser user, Set<String> groups) {}
 
     private DirectoryUser replaceUser(DirectoryUser updated) {
         DirectoryUser old = users.get(updated.id());
