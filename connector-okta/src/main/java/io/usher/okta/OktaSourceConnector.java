@@ -133,7 +133,7 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
         long[] read = {0};
         Consumer<JsonNode> onUser = u -> {
             emitUser(u, sink);
-            fingerprintUser(cursor, u, window);
+            fingerprintUser(cursor, u, window, start);
             sink.progress(++read[0], -1);
         };
         pages("users?limit=" + config.pageSize, OktaSourceConnector::objects, onUser);
@@ -145,7 +145,7 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
                 return;
             }
             sink.group(readWholeGroup(g));
-            fingerprintGroup(cursor, g, window);
+            fingerprintGroup(cursor, g, window, start);
             sink.progress(++read[0], -1);
         });
         cursor.prune(window);
@@ -253,18 +253,24 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
         sink.user(user);
     }
 
-    private static void fingerprintUser(OktaCursor c, JsonNode u, Instant window) {
+    /**
+     * Remembers that a user was reported, if a later read's overlap would return it again. A record changed
+     * after the read started is not remembered: it may have been read mid-change, so the next read reports it
+     * again (changes made during a read are replayed).
+     */
+    private static void fingerprintUser(OktaCursor c, JsonNode u, Instant window, Instant start) {
         String id = text(u, "id");
         String lu = textOrNull(u, "lastUpdated");
-        if (id != null && lu != null && parse(lu).map(t -> t.isAfter(window)).orElse(false)) {
+        if (id != null && lu != null && parse(lu).map(t -> t.isAfter(window) && !t.isAfter(start)).orElse(false)) {
             c.users.put(id, lu);
         }
     }
 
-    private static void fingerprintGroup(OktaCursor c, JsonNode g, Instant window) {
+    private static void fingerprintGroup(OktaCursor c, JsonNode g, Instant window, Instant start) {
         String id = text(g, "id");
         String fp = groupFingerprint(g);
-        if (id != null && OktaCursor.newest(fp).isAfter(window)) {
+        Instant newest = OktaCursor.newest(fp);
+        if (id != null && newest.isAfter(window) && !newest.isAfter(start)) {
             c.groups.put(id, fp);
         }
     }
@@ -304,9 +310,8 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
                     }
                     emitUser(u, sink);
                     reportedUsers.add(id);
-                    if (lu != null) {
-                        cursor.users.put(id, lu);
-                    }
+                    cursor.users.remove(id);
+                    fingerprintUser(cursor, u, window, start);
                 });
 
         // 2. groups whose fields or membership changed
@@ -323,7 +328,8 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
                     if (fp.equals(old)) {
                         return;
                     }
-                    cursor.groups.put(id, fp);
+                    cursor.groups.remove(id);
+                    fingerprintGroup(cursor, g, window, start);
                     if (!in) {
                         if (config.groupNameRegex != null || !config.groupIds.isEmpty()) {
                             sink.groupDeleted(id); // renamed out of scope; unknown to the engine otherwise
@@ -362,7 +368,10 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
                 if (uuid == null || cursor.events.containsKey(uuid)) {
                     return;
                 }
-                cursor.events.put(uuid, e.path("published").asText(start.toString()));
+                Instant published = parse(textOrNull(e, "published")).orElse(start);
+                if (!published.isAfter(start)) {
+                    cursor.events.put(uuid, published.toString());
+                }
                 String type = e.path("eventType").asText("");
                 String user = target(e, "User");
                 String group = target(e, "UserGroup");
@@ -420,7 +429,7 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
         }
 
         cursor.high = start;
-        cursor.prune(window.isBefore(from) ? from : window);
+        cursor.prune(window);
         sink.cursor(cursor.encode());
     }
 
