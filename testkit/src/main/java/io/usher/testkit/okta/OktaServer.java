@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors have Okta's shape: {@code errorCode}, {@code errorSummary}, {@code errorLink}, {@code errorId},
  * {@code errorCauses}. Fault injection (thread-safe, cleared by {@link #clearFaults()}): {@link #throttleNext}
- * (429s until the window resets), {@link #failNext} (5xx), {@link #failAfterRecords} (a source that stops
+ * and {@link #throttleEvery} (429s naming the window's reset), {@link #failNext} (5xx), {@link #failAfterRecords} (a source that stops
  * answering), {@link #expireAccessTokens}. The directory's own serving-read faults answer 503.
  *
  * <p>Thread-safe. Close it to stop the server.
@@ -118,6 +118,8 @@ public final class OktaServer implements AutoCloseable {
 
     private final Object faults = new Object();
     private int throttleRemaining;
+    private int throttleEvery;
+    private long stormCount;
     private int failRemaining;
     private int failStatus;
     private long failBudget = -1;
@@ -188,6 +190,17 @@ public final class OktaServer implements AutoCloseable {
         }
     }
 
+    /** Every {@code nth} API request answers 429 {@code E0000047} until cleared (a storm); 0 stops it. */
+    public void throttleEvery(int nth) {
+        if (nth < 0 || nth == 1) {
+            throw new IllegalArgumentException("nth must be 0 (off) or at least 2, so that requests get through");
+        }
+        synchronized (faults) {
+            throttleEvery = nth;
+            stormCount = 0;
+        }
+    }
+
     /** The next {@code count} API requests answer {@code status} (500, 502, 503, 504). */
     public void failNext(int count, int status) {
         if (status < 500 || status > 599) {
@@ -209,6 +222,7 @@ public final class OktaServer implements AutoCloseable {
     public void clearFaults() {
         synchronized (faults) {
             throttleRemaining = 0;
+            throttleEvery = 0;
             failRemaining = 0;
             failBudget = -1;
         }
@@ -334,8 +348,11 @@ public final class OktaServer implements AutoCloseable {
 
     private void injectFaults(String bucket, Map<String, String> headers) {
         synchronized (faults) {
-            if (throttleRemaining > 0) {
-                throttleRemaining--;
+            boolean storm = throttleEvery > 0 && ++stormCount % throttleEvery == 0;
+            if (throttleRemaining > 0 || storm) {
+                if (!storm) {
+                    throttleRemaining--;
+                }
                 headers.put("X-Rate-Limit-Remaining", "0");
                 throw new OktaError(429, "E0000047", "API call exceeded rate limit due to too many requests.");
             }
