@@ -299,6 +299,7 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
         Set<String> membershipMoved = new LinkedHashSet<>();
         Set<String> membershipSeen = new HashSet<>();
         Map<String, JsonNode> movedGroups = new HashMap<>();
+        Set<String> lookUp = new LinkedHashSet<>();
 
         // 1. users changed since the mark, every status
         pages("users?limit=" + config.pageSize + "&filter=" + enc("lastUpdated gt \"" + since + "\""),
@@ -384,8 +385,8 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
                     case "user.lifecycle.deactivate":
                     case "user.lifecycle.reactivate":
                     case "user.lifecycle.activate":
-                        if (user != null && !reportedUsers.contains(user) && !deletedUsers.contains(user)) {
-                            readUser(user, sink, reportedUsers, deletedUsers);
+                        if (user != null) {
+                            lookUp.add(user); // read after the log: a later event may say it was deleted
                         }
                         break;
                     case "group.user_membership.add":
@@ -420,7 +421,14 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
             throw e;
         }
 
-        // 4. membership moved but the log does not show it (yet): read those groups whole
+        // 4. users whose status changed but whom the filter did not return (yet) and no deletion explains
+        for (String id : lookUp) {
+            if (!reportedUsers.contains(id) && !deletedUsers.contains(id)) {
+                readUser(id, sink, reportedUsers, deletedUsers);
+            }
+        }
+
+        // 5. membership moved but the log does not show it (yet): read those groups whole
         for (String id : membershipMoved) {
             if (!membershipSeen.contains(id) && !wholeGroups.contains(id)) {
                 LOG.debug("group {}: membership changed without log events; reading its members", id);
