@@ -9,7 +9,8 @@ import java.io.IOException;
  * for small parts.
  *
  * <p>A reader may run more than once for one call (when the body breaks off and the request is retried), so
- * it must not have side effects: return what was read and act on it afterwards.
+ * it must not have side effects: return what was read and act on it afterwards. It runs on the calling thread
+ * while the request holds one of the client's concurrency permits, so it should be quick.
  */
 @FunctionalInterface
 public interface JsonReader<T> {

@@ -340,11 +340,42 @@ public final class RestClient {
                 f.retryAfter().orElse(null), detail, f.getCause());
     }
 
-    /** The body of a successful response, through the reader; a broken stream is a {@link BrokenBody}. */
+    /**
+     * The body of a successful response, through the reader; a broken stream is a {@link BrokenBody}. The body
+     * must arrive within another {@code requestTimeout} (the JDK's timeout covers the headers only): a watchdog
+     * closes a stalled stream, which ends the read.
+     */
     private <T> T readBody(HttpResponse<InputStream> resp, JsonReader<T> reader, String endpoint) throws BrokenBody {
-        try (InputStream in = new Limited(resp.body(), maxResponseBytes);
+        InputStream body = resp.body();
+        java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watchdog = Watchdog.TIMER.schedule(() -> {
+            stalled.set(true);
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // closing is all we can do
+            }
+        }, requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (InputStream in = new Limited(body, maxResponseBytes);
              JsonParser parser = JSON.createParser(in)) {
-            return reader.read(parser);
+            T value = reader.read(parser);
+            if (stalled.get()) {
+                throw new BrokenBody(new java.net.http.HttpTimeoutException("the body did not arrive in time"));
+            }
+            return value;
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new BrokenBody(new java.net.http.HttpTimeoutException("the body did not arrive in time"));
+            }
+            return rethrow(e, resp, endpoint);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private <T> T rethrow(IOException failure, HttpResponse<InputStream> resp, String endpoint) throws BrokenBody {
+        try {
+            throw failure;
         } catch (TooLarge e) {
             throw new RestException(resp.statusCode(), null, endpoint, false, null,
                     "the response is larger than " + maxResponseBytes + " bytes", null);
@@ -407,6 +438,22 @@ public final class RestClient {
     @Override
     public String toString() {
         return "RestClient[" + origin(base) + base.getRawPath() + ", maxConcurrency=" + maxConcurrency + "]";
+    }
+
+    /** One daemon thread, shared by all clients, that closes bodies which stall past their timeout. */
+    private static final class Watchdog {
+        static final java.util.concurrent.ScheduledThreadPoolExecutor TIMER = timer();
+
+        private static java.util.concurrent.ScheduledThreadPoolExecutor timer() {
+            java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                    r -> {
+                        Thread th = new Thread(r, "usher-http-watchdog");
+                        th.setDaemon(true);
+                        return th;
+                    });
+            t.setRemoveOnCancelPolicy(true);
+            return t;
+        }
     }
 
     /** A successful response whose body broke off while being read: worth one more try. */

@@ -264,6 +264,31 @@ class RestClientTest {
     }
 
     @Test
+    void aBodyThatStallsAfterTheHeadersIsCutOffAtTheTimeout() {
+        CountDownLatch release = new CountDownLatch(1);
+        server.then(ex -> {
+            ex.sendResponseHeaders(200, 1000);
+            ex.getResponseBody().write("{\"value\":[".getBytes(StandardCharsets.UTF_8));
+            ex.getResponseBody().flush();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        RestClient c = client().retryPolicy(RetryPolicy.NONE).requestTimeout(Duration.ofMillis(300)).build();
+        try {
+            assertThatThrownBy(() -> c.getJson("users")).isInstanceOfSatisfying(RestException.class, e -> {
+                assertThat(e.status()).isZero();
+                assertThat(e.isRetryable()).isTrue();
+                assertThat(e.getMessage()).contains("broke off (HttpTimeoutException)");
+            });
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void malformedJsonIsSourceDataWithAPositionAndNoContent() {
         server.then(200, "{\"value\": [ personal-data-here ]}");
 

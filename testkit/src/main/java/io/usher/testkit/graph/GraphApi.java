@@ -214,7 +214,7 @@ final class GraphApi {
         String[] f = skip(q, "u");
         String after = f == null || f[1].isEmpty() ? null : f[1];
         if (f != null && f.length > 2 && f[2].equals("e")) {
-            return page(List.of(), null, null, link("users", keep(q), "$skiptoken", tokens.seal("u", f[1])));
+            return page(List.of(), null, link("users", keep(q), "$skiptoken", tokens.seal("u", f[1])), null);
         }
         List<DirectoryUser> page = dir.readUserPage(after, top);
         server.served(page.size());
@@ -239,7 +239,7 @@ final class GraphApi {
         String[] f = skip(q, "g");
         String after = f == null || f[1].isEmpty() ? null : f[1];
         if (f != null && f.length > 2 && f[2].equals("e")) {
-            return page(List.of(), null, null, link("groups", keep(q), "$skiptoken", tokens.seal("g", f[1])));
+            return page(List.of(), null, link("groups", keep(q), "$skiptoken", tokens.seal("g", f[1])), null);
         }
         List<DirectoryGroup> page = dir.readGroupPage(after, top);
         server.served(page.size());
@@ -461,7 +461,10 @@ final class GraphApi {
         for (String id : ids) {
             Optional<DirectoryUser> now = dir.user(id);
             if (now.isPresent()) {
-                out.add(g -> writeUser(g, now.get(), sel, null));
+                List<String> shown = server.partialDeltaUsers()
+                        ? sel.stream().filter(p -> p.equals("id") || p.equals("displayName")).collect(java.util.stream.Collectors.toList())
+                        : sel;
+                out.add(g -> writeUser(g, now.get(), shown, null));
             } else {
                 String reason = dir.deletedUser(id).isPresent() ? "changed" : "deleted";
                 out.add(g -> removed(g, null, id, reason));
