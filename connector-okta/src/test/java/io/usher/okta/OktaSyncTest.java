@@ -300,4 +300,61 @@ class OktaSyncTest {
             assertThat(store.allUsers()).extracting(User::username).as(from.name()).containsExactly(expected);
         }
     }
+
+    @Test
+    void aMembershipChangeTheLogDoesNotShowYetIsReadFromTheGroupAndALateDeletionIsFoundNextTime() {
+        start(600);
+        server.logDelay(Duration.ofSeconds(30)); // shorter than the 2-minute overlap, as it must be
+        InMemoryUserStore store = new InMemoryUserStore();
+        try (OktaSourceConnector c = connector(config())) {
+            ProvisioningEngine engine = OktaFixture.engine(store, c);
+            engine.synchronize("okta");
+            time.tick();
+            DirectoryGroup team = dir.groups().skip(2).findFirst().orElseThrow();
+            DirectoryUser joiner = dir.users().filter(u -> !dir.members(team.id(), MemberKind.USER).contains(u.id()))
+                    .findFirst().orElseThrow();
+            dir.addMember(team.id(), MemberKind.USER, joiner.id());
+            DirectoryUser leaver = dir.users().filter(DirectoryUser::enabled).skip(11).findFirst().orElseThrow();
+            dir.deleteUser(leaver.id());
+            time.tick();
+            long groupsBefore = server.requests("groups");
+
+            SyncReport early = engine.synchronize("okta");
+
+            assertThat(early.count(ChangeKind.MEMBER_ADDED)).isEqualTo(1); // from lastMembershipUpdated + a member read
+            assertThat(server.requests("groups") - groupsBefore).isGreaterThanOrEqualTo(2);
+            assertThat(early.count(ChangeKind.USER_DELETED)).as("not in the log yet").isZero();
+
+            time.clock.advance(Duration.ofMinutes(1));
+            SyncReport later = engine.synchronize("okta");
+
+            assertThat(later.count(ChangeKind.USER_DELETED)).isEqualTo(1);
+            assertThat(later.count(ChangeKind.MEMBER_ADDED)).as("the late add event changes nothing").isZero();
+            assertThat(OktaFixture.view(store)).isEqualTo(OktaFixture.view(dir));
+        }
+    }
+
+    @Test
+    void aStatusOktaDoesNotDocumentIsReportedAndTheUserKeptAsItWas() {
+        InMemoryDirectory small = InMemoryDirectory.create(5);
+        DirectoryUser odd = small.addUser(DirectoryUser.builder("odd@corp.example").build());
+        small.addUser(DirectoryUser.builder("plain@corp.example").build());
+        server = OktaServer.builder(small).clock(time.clock).apiToken(OktaFixture.TOKEN).start();
+        InMemoryUserStore store = new InMemoryUserStore();
+        try (OktaSourceConnector c = connector(config())) {
+            ProvisioningEngine engine = OktaFixture.engine(store, c);
+            engine.synchronize("okta");
+            time.tick();
+            small.updateUser(odd.toBuilder().attribute("oktaStatus", "QUARANTINED").build());
+            time.tick();
+
+            SyncReport r = engine.synchronize("okta", SyncOptions.fullSnapshot());
+
+            assertThat(r.failureCount()).isEqualTo(1);
+            assertThat(r.failures().get(0).toString()).contains("status");
+            assertThat(r.count(ChangeKind.USER_DELETED) + r.count(ChangeKind.USER_DEACTIVATED)).isZero();
+            assertThat(store.findUserByOrigin(new io.usher.core.model.Origin("okta", odd.id())).orElseThrow().active())
+                    .isTrue();
+        }
+    }
 }

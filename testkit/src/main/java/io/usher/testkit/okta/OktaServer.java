@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       {@code profile.email}; {@code and}, {@code or}, parentheses), every status. Status: a user's
  *       {@code oktaStatus} attribute ({@code STAGED}, {@code PROVISIONED}, {@code RECOVERY},
  *       {@code PASSWORD_EXPIRED}, {@code LOCKED_OUT}, {@code SUSPENDED}, …) when set, else {@code ACTIVE}; a disabled
- *       user is {@code DEPROVISIONED} (or {@code SUSPENDED} when its attribute says so).
+ *       user is {@code DEPROVISIONED} (or {@code SUSPENDED} when its attribute says so). An undocumented value
+ *       (upper-case letters and underscores) is served as given.
  *       {@code GET /api/v1/users/{id}}.
  *   <li>{@code GET /api/v1/groups} ({@code filter} on {@code type}, {@code lastUpdated},
  *       {@code lastMembershipUpdated}, {@code id}, {@code profile.name}), {@code GET /api/v1/groups/{id}},
@@ -85,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * <p>Errors have Okta's shape: {@code errorCode}, {@code errorSummary}, {@code errorLink}, {@code errorId},
  * {@code errorCauses}. Fault injection (thread-safe, cleared by {@link #clearFaults()}): {@link #throttleNext}
  * and {@link #throttleEvery} (429s naming the window's reset), {@link #failNext} (5xx), {@link #failAfterRecords} (a source that stops
- * answering), {@link #expireAccessTokens}. The directory's own serving-read faults answer 503.
+ * answering), {@link #expireAccessTokens}, and {@link #logDelay} (System Log events searchable only after a
+ * delay, as Okta's log is eventually consistent). The directory's own serving-read faults answer 503.
  *
  * <p>Thread-safe. Close it to stop the server.
  */
@@ -101,8 +103,6 @@ public final class OktaServer implements AutoCloseable {
     }
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
-    private static final Set<String> STATUSES = Set.of("STAGED", "PROVISIONED", "ACTIVE", "RECOVERY",
-            "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED");
     /** The scopes the Usher connector asks for. */
     public static final Set<String> CONNECTOR_SCOPES = Set.of("okta.users.read", "okta.groups.read", "okta.logs.read");
 
@@ -115,6 +115,7 @@ public final class OktaServer implements AutoCloseable {
     private final URI base;
     private final int rateLimit;
     private final Duration logRetention;
+    private volatile Duration logDelay = Duration.ZERO;
 
     private final Object faults = new Object();
     private int throttleRemaining;
@@ -231,6 +232,17 @@ public final class OktaServer implements AutoCloseable {
     /** Every access token issued so far stops working (as if they had all expired). */
     public void expireAccessTokens() {
         auth.expireAll();
+    }
+
+    /**
+     * System Log events become searchable only this long after they are published (Okta's log is eventually
+     * consistent; a client must look back at least this far). Default zero.
+     */
+    public void logDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative");
+        }
+        this.logDelay = delay;
     }
 
     /** API requests received (token requests not included). */
@@ -480,7 +492,8 @@ public final class OktaServer implements AutoCloseable {
     private String status(DirectoryUser u) {
         String s = u.attributes().getOrDefault("oktaStatus", List.of()).stream().findFirst().orElse(null);
         if (u.enabled()) {
-            return s != null && STATUSES.contains(s) && !s.equals("DEPROVISIONED") && !s.equals("SUSPENDED") ? s
+            // any other value is served as given, to stand for a status Okta may add one day
+            return s != null && !s.equals("DEPROVISIONED") && !s.equals("SUSPENDED") && s.matches("[A-Z_]{1,40}") ? s
                     : "ACTIVE";
         }
         return "SUSPENDED".equals(s) ? "SUSPENDED" : "DEPROVISIONED";
@@ -715,10 +728,10 @@ public final class OktaServer implements AutoCloseable {
         }
         Predicate<Function<String, String>> f = filter(q);
         int[] next = new int[1];
-        List<OktaState.Event> page = state.events(since, until, from, limit,
+        List<OktaState.Event> page = state.events(since, until, now.minus(logDelay), from, limit,
                 e -> f == null || f.test(a -> eventAttribute(e, a)), next);
         charge(page.size());
-        boolean more = until == null || next[0] < state.logSize();
+        boolean more = until == null || (next[0] < state.logSize() && page.size() == limit);
         links(headers, "logs", q, more ? "l:" + next[0] : null);
         return write(g -> {
             g.writeStartArray();

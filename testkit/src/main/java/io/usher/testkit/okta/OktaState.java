@@ -222,8 +222,12 @@ final class OktaState {
         return appGroup.test(g);
     }
 
-    /** Events published after {@code since} (exclusive of events at or before {@code afterKey}), in order. */
-    synchronized List<Event> events(Instant since, Instant until, int afterIndex, int limit,
+    /**
+     * Events published at or after {@code since} and before {@code until}, from log position {@code afterIndex},
+     * in order, stopping at the first event published after {@code visibleUpTo}; {@code nextIndex[0]} is where
+     * the next page starts.
+     */
+    synchronized List<Event> events(Instant since, Instant until, Instant visibleUpTo, int afterIndex, int limit,
                                     Predicate<Event> filter, int[] nextIndex) {
         List<Event> out = new ArrayList<>();
         int i = afterIndex;
@@ -234,6 +238,9 @@ final class OktaState {
             }
             if (until != null && !e.published().isBefore(until)) {
                 break;
+            }
+            if (e.published().isAfter(visibleUpTo)) {
+                break; // not searchable yet: the System Log is eventually consistent
             }
             if (filter.test(e)) {
                 out.add(e);
