@@ -357,4 +357,33 @@ class OktaSyncTest {
                     .isTrue();
         }
     }
+
+    @Test
+    void aGroupRenamedIntoOrOutOfTheNameScopeIsCreatedOrDeletedIncrementally() {
+        InMemoryDirectory small = InMemoryDirectory.create(6);
+        DirectoryUser a = small.addUser(DirectoryUser.of("a@corp.example"));
+        DirectoryGroup inside = small.addGroup("team-one");
+        DirectoryGroup outside = small.addGroup("other");
+        small.addMember(inside.id(), MemberKind.USER, a.id());
+        small.addMember(outside.id(), MemberKind.USER, a.id());
+        server = OktaServer.builder(small).clock(time.clock).apiToken(OktaFixture.TOKEN).start();
+        InMemoryUserStore store = new InMemoryUserStore();
+        try (OktaSourceConnector c = connector(config().groupNameRegex("^team-"))) {
+            ProvisioningEngine engine = OktaFixture.engine(store, c);
+            engine.synchronize("okta");
+            assertThat(store.allGroups()).extracting(io.usher.core.model.Group::name).containsExactly("team-one");
+            time.tick();
+            small.renameGroup(inside.id(), "former-one");
+            small.renameGroup(outside.id(), "team-other");
+            time.tick();
+
+            SyncReport r = engine.synchronize("okta");
+
+            assertThat(r.mode()).isEqualTo(SyncMode.INCREMENTAL);
+            assertThat(r.count(ChangeKind.GROUP_DELETED)).isEqualTo(1);
+            assertThat(r.count(ChangeKind.GROUP_CREATED)).isEqualTo(1);
+            assertThat(store.allGroups()).extracting(io.usher.core.model.Group::name).containsExactly("team-other");
+            assertThat(store.members(store.allGroups().get(0).key(), MemberKind.USER)).hasSize(1);
+        }
+    }
 }
