@@ -65,12 +65,12 @@ final class OktaCursor {
 
     /** Drops fingerprints at or before {@code from} (a later read asks only for what is newer) and caps the rest. */
     void prune(Instant from) {
-        prune(users, from, true);
-        prune(groups, from, true);
-        prune(events, from, false);
+        prune(users, from);
+        prune(groups, from);
+        prune(events, from);
     }
 
-    private static void prune(Map<String, String> m, Instant from, boolean maxOfParts) {
+    private static void prune(Map<String, String> m, Instant from) {
         m.values().removeIf(v -> !newest(v).isAfter(from));
         Iterator<String> it = m.keySet().iterator();
         while (m.size() > MAX_FINGERPRINTS && it.hasNext()) {

@@ -220,9 +220,10 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
         SourceUser.Builder b = SourceUser.builder(id).loginName(loginName).active(active)
                 .givenName(textOrNull(p, "firstName")).familyName(textOrNull(p, "lastName"));
         String display = textOrNull(p, "displayName");
-        if (display == null && (textOrNull(p, "firstName") != null || textOrNull(p, "lastName") != null)) {
-            display = (String.valueOf(textOrNull(p, "firstName") == null ? "" : textOrNull(p, "firstName")) + " "
-                    + (textOrNull(p, "lastName") == null ? "" : textOrNull(p, "lastName"))).trim();
+        String first = textOrNull(p, "firstName");
+        String last = textOrNull(p, "lastName");
+        if (display == null && (first != null || last != null)) {
+            display = ((first == null ? "" : first) + " " + (last == null ? "" : last)).trim();
         }
         b.displayName(display);
         if (email != null) {

@@ -413,10 +413,14 @@ final class OktaTokens {
             }
         }
 
+        /** A text field of the answer; only the description may be free text (it is read, never repeated). */
         private static String text(JsonNode n, String field) {
             JsonNode v = n.get(field);
-            return v != null && v.isTextual() && v.asText().matches("[A-Za-z0-9_.:\\-]{1,4096}") ? v.asText()
-                    : v != null && v.isTextual() && field.equals("error_description") ? v.asText() : null;
+            if (v == null || !v.isTextual()) {
+                return null;
+            }
+            String t = v.asText();
+            return field.equals("error_description") || t.matches("[A-Za-z0-9_.:\\-]{1,4096}") ? t : null;
         }
 
         @Override
