@@ -70,6 +70,7 @@ public final class RestClient {
     private final RandomGenerator random;
     private final Map<String, String> headers;
     private final Function<JsonNode, String> errorCodes;
+    private final Throttle throttle;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
 
@@ -87,6 +88,7 @@ public final class RestClient {
         this.random = b.random;
         this.headers = Map.copyOf(b.headers);
         this.errorCodes = b.errorCodes;
+        this.throttle = b.throttle;
     }
 
     /**
@@ -140,6 +142,15 @@ public final class RestClient {
     /** GETs {@code pathOrUrl} and reads the body with {@code reader}. */
     public <T> T get(String pathOrUrl, JsonReader<T> reader) {
         URI uri = resolve(pathOrUrl);
+        return send("GET", uri, null, reader).body();
+    }
+
+    /**
+     * GETs {@code pathOrUrl} and returns the body, read with {@code reader}, with the response's headers (for
+     * APIs that page by {@code Link} header: {@link Response#nextLink()}).
+     */
+    public <T> Response<T> getResponse(String pathOrUrl, JsonReader<T> reader) {
+        URI uri = resolve(pathOrUrl);
         return send("GET", uri, null, reader);
     }
 
@@ -154,7 +165,7 @@ public final class RestClient {
         StringJoiner body = new StringJoiner("&");
         form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return send("POST", uri, body.toString(), reader);
+        return send("POST", uri, body.toString(), reader).body();
     }
 
     private static JsonNode tree(JsonParser p) throws IOException {
@@ -241,7 +252,7 @@ public final class RestClient {
         return b.toString();
     }
 
-    private <T> T send(String method, URI uri, String formBody, JsonReader<T> reader) {
+    private <T> Response<T> send(String method, URI uri, String formBody, JsonReader<T> reader) {
         String endpoint = describe(method, uri);
         boolean refreshedAfter401 = false;
         int attempt = 0;
@@ -252,7 +263,8 @@ public final class RestClient {
                     .header("Accept", "application/json");
             headers.forEach(rb::header);
             if (token != null) {
-                rb.header("Authorization", "Bearer " + token.value());
+                rb.header("Authorization", tokens.scheme() + " " + token.value());
+                tokens.requestHeaders(method, uri, token).forEach(rb::header);
             }
             if (formBody != null) {
                 rb.header("Content-Type", "application/x-www-form-urlencoded")
@@ -262,6 +274,7 @@ public final class RestClient {
             }
             RestException failure;
             try {
+                throttle.beforeSend(method, uri);
                 permits.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -271,13 +284,15 @@ public final class RestClient {
                 sent.incrementAndGet();
                 HttpResponse<InputStream> resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = resp.statusCode();
+                throttle.afterResponse(method, uri, status, resp.headers());
                 if (status >= 200 && status < 300) {
-                    return readBody(resp, reader, endpoint);
+                    return new Response<>(readBody(resp, reader, endpoint), resp.headers());
                 }
                 byte[] err = readError(resp.body());
                 String vendorCode = vendorCode(err);
-                Duration retryAfter = resp.headers().firstValue("Retry-After")
-                        .flatMap(h -> RetryAfter.parse(h, clock.instant())).orElse(null);
+                Duration retryAfter = throttle.retryWait(status, resp.headers())
+                        .or(() -> resp.headers().firstValue("Retry-After")
+                                .flatMap(h -> RetryAfter.parse(h, clock.instant()))).orElse(null);
                 if (status == 401 && token != null && !refreshedAfter401) {
                     refreshedAfter401 = true;
                     attempt--;
@@ -517,6 +532,7 @@ public final class RestClient {
         private RandomGenerator random = new java.util.SplittableRandom();
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Function<JsonNode, String> errorCodes = RestClient::defaultErrorCode;
+        private Throttle throttle = Throttle.NONE;
 
         private Builder(URI apiRoot) {
             Objects.requireNonNull(apiRoot, "apiRoot");
@@ -611,6 +627,12 @@ public final class RestClient {
         /** How to find the vendor's error code in an error body (default: the common shapes, see the docs). */
         public Builder errorCodes(Function<JsonNode, String> reader) {
             this.errorCodes = Objects.requireNonNull(reader, "errorCodes");
+            return this;
+        }
+
+        /** Paces requests by the vendor's rate limits (default {@link Throttle#NONE}); see {@link Throttle}. */
+        public Builder throttle(Throttle t) {
+            this.throttle = Objects.requireNonNull(t, "throttle");
             return this;
         }
 

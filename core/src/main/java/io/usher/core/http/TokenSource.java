@@ -18,4 +18,20 @@ public interface TokenSource {
      * {@link #token()} fetches a fresh one. The default does nothing.
      */
     default void invalidate(AccessToken rejected) {}
+
+    /**
+     * The {@code Authorization} scheme the token goes with: {@code Bearer} (the default), {@code DPoP} for a
+     * sender-constrained token (RFC 9449), or a vendor's own ({@code SSWS} for Okta API tokens).
+     */
+    default String scheme() {
+        return "Bearer";
+    }
+
+    /**
+     * Headers a request must carry besides {@code Authorization}, computed per request (a DPoP proof names
+     * the method and URL and hashes the token). The default adds none.
+     */
+    default java.util.Map<String, String> requestHeaders(String method, java.net.URI uri, AccessToken token) {
+        return java.util.Map.of();
+    }
 }
