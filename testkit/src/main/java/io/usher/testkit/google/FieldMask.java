@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -64,26 +66,31 @@ final class FieldMask {
         }
 
         void selector(Map<String, FieldMask> into) {
-            String name = name();
-            Map<String, FieldMask> level = into;
+            List<String> path = new ArrayList<>();
+            path.add(name());
             while (eat('/')) {
-                FieldMask inner = level.containsKey(name) && level.get(name) == null ? null
-                        : level.computeIfAbsent(name, k -> new FieldMask(new LinkedHashMap<>()));
-                if (inner == null) {
-                    name();
-                    return; // already selected whole
-                }
-                level = inner.fields;
-                name = name();
+                path.add(name());
             }
+            FieldMask sub = null;
             if (eat('(')) {
-                FieldMask sub = list();
+                sub = list();
                 if (!eat(')')) {
                     throw error("expected ')'");
                 }
-                merge(level, name, sub);
+            }
+            Map<String, FieldMask> level = into;
+            for (int i = 0; i < path.size() - 1; i++) {
+                String step = path.get(i);
+                if (level.containsKey(step) && level.get(step) == null) {
+                    return; // the whole field is already selected
+                }
+                level = level.computeIfAbsent(step, k -> new FieldMask(new LinkedHashMap<>())).fields;
+            }
+            String last = path.get(path.size() - 1);
+            if (sub == null) {
+                level.put(last, null);
             } else {
-                level.put(name, null);
+                merge(level, last, sub);
             }
         }
 
