@@ -163,9 +163,9 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
         requireOpen();
         try {
             if (config.groups.isEmpty()) {
-                Map<String, Cached> seen = readUsers(sink, null);
-                readGroups(sink, seen.size());
-                finish(seen);
+                Users users = readUsers(sink, null);
+                readGroups(sink, users.read());
+                finish(users.cache());
             } else {
                 scopedSnapshot(sink);
             }
@@ -173,6 +173,9 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
             throw plain(e);
         }
     }
+
+    /** What a users pass read: how many, and the etag cache for the next pass (empty when the cache is off). */
+    private record Users(long read, Map<String, Cached> cache) {}
 
     private void finish(Map<String, Cached> seen) {
         if (config.etagCache) {
@@ -190,16 +193,17 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
 
     /**
      * Every user page by page; users whose etag is unchanged come from memory. With {@code only} given, just
-     * those user ids are handed on. Returns the etag map for the next pass.
+     * those user ids are handed on.
      */
-    private Map<String, Cached> readUsers(SnapshotSink sink, Set<String> only) {
+    private Users readUsers(SnapshotSink sink, Set<String> only) {
         Map<String, Cached> previous = config.etagCache ? etags : Map.of();
         BiPredicate<String, String> unchanged = previous.isEmpty() ? null
                 : (id, etag) -> {
                     Cached c = previous.get(id);
                     return c != null && c.etag().equals(etag);
                 };
-        Map<String, Cached> seen = new HashMap<>(Math.max(16, previous.size() * 4 / 3 + 1));
+        Map<String, Cached> seen = config.etagCache ? new HashMap<>(Math.max(16, previous.size() * 4 / 3 + 1))
+                : Map.of();
         String base = "users?" + listQuery() + "&maxResults=" + config.pageSize + "&projection=basic&fields="
                 + enc(USER_FIELDS);
         String token = null;
@@ -225,7 +229,9 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
                 if (u == UNREADABLE) {
                     continue;
                 }
-                seen.put(id, new Cached(etag != null && config.etagCache ? etag : "", u));
+                if (config.etagCache && etag != null) {
+                    seen.put(id, new Cached(etag, u));
+                }
                 if (u != null && (only == null || only.contains(id))) {
                     sink.user(u);
                 }
@@ -235,7 +241,7 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
         } while (token != null);
         lastUnchanged = same;
         LOG.info("read {} users, {} unchanged since the last pass (by etag)", read, same);
-        return seen;
+        return new Users(read, seen);
     }
 
     /** Maps a user object; null if the filters leave it out, {@link #UNREADABLE} if reported unreadable. */
@@ -447,8 +453,8 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
                 }
             }
         }
-        Map<String, Cached> seen = readUsers(sink, users);
-        long read = seen.size();
+        Users seen = readUsers(sink, users);
+        long read = seen.read();
         for (Map.Entry<String, Members> e : members.entrySet()) {
             SourceGroup g = toGroup(all.get(e.getKey()), e.getValue(), sink);
             if (g != null) {
@@ -457,7 +463,7 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
             read++;
         }
         sink.progress(read, read);
-        finish(seen);
+        finish(seen.cache());
         LOG.debug("scoped snapshot: {} groups, {} member users", members.size(), users.size());
     }
 
