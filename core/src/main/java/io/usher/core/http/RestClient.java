@@ -71,6 +71,7 @@ public final class RestClient {
     private final Map<String, String> headers;
     private final Function<JsonNode, String> errorCodes;
     private final Throttle throttle;
+    private final java.util.function.BiPredicate<Integer, String> retryWhen;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
 
@@ -89,6 +90,7 @@ public final class RestClient {
         this.headers = Map.copyOf(b.headers);
         this.errorCodes = b.errorCodes;
         this.throttle = b.throttle;
+        this.retryWhen = b.retryWhen;
     }
 
     /**
@@ -301,8 +303,12 @@ public final class RestClient {
                     LOG.debug("{}: HTTP 401, fetching a fresh token and trying once more", endpoint);
                     continue;
                 }
-                boolean retryable = retry.retries(status);
-                failure = new RestException(status, vendorCode, endpoint, retryable, retryAfter, null, null);
+                boolean byVendor = !retry.retries(status) && retryWhen.test(status, vendorCode);
+                boolean retryable = retry.retries(status) || byVendor;
+                failure = byVendor
+                        ? new RestException(UsherException.Code.SOURCE_UNAVAILABLE, status, vendorCode, endpoint, true,
+                                retryAfter, null, null)
+                        : new RestException(status, vendorCode, endpoint, retryable, retryAfter, null, null);
                 if (!retryable) {
                     throw failure;
                 }
@@ -533,6 +539,7 @@ public final class RestClient {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Function<JsonNode, String> errorCodes = RestClient::defaultErrorCode;
         private Throttle throttle = Throttle.NONE;
+        private java.util.function.BiPredicate<Integer, String> retryWhen = (status, code) -> false;
 
         private Builder(URI apiRoot) {
             Objects.requireNonNull(apiRoot, "apiRoot");
@@ -633,6 +640,17 @@ public final class RestClient {
         /** Paces requests by the vendor's rate limits (default {@link Throttle#NONE}); see {@link Throttle}. */
         public Builder throttle(Throttle t) {
             this.throttle = Objects.requireNonNull(t, "throttle");
+            return this;
+        }
+
+        /**
+         * Also retries a response this predicate accepts, given its status and vendor error code (which may be
+         * null), beyond the {@link RetryPolicy}'s statuses: for APIs that throttle with another status, such as
+         * Google's {@code 403} with reason {@code userRateLimitExceeded}. Such a failure, once retries run out,
+         * has code {@code SOURCE_UNAVAILABLE} (throttled), not the status's own. Default: nothing more.
+         */
+        public Builder retryWhen(java.util.function.BiPredicate<Integer, String> predicate) {
+            this.retryWhen = Objects.requireNonNull(predicate, "retryWhen");
             return this;
         }
 
