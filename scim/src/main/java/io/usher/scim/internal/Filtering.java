@@ -1,14 +1,25 @@
 package io.usher.scim.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.usher.scim.ScimException;
 import io.usher.scim.ScimException.ScimType;
+import io.usher.scim.filter.Filter;
+import io.usher.scim.filter.FilterVisitor;
+import io.usher.scim.filter.Pushdown;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
-/** The server's use of the filter language (io.usher.scim.filter): parse once, push equality terms down, evaluate. */
+/**
+ * The server's use of the filter language ({@link io.usher.scim.filter}): parse once, push the equality terms
+ * of a top-level {@code and} down to the store, evaluate the rest on the candidates.
+ */
 final class Filtering {
-    /** A pushable equality term of the filter's top-level conjunction: attribute is userName, externalId, displayName or id. */
-    record EqTerm(String attribute, String value) {}
+    /** A pushable equality term: attribute is userName, externalId, displayName or id. */
+    record EqTerm(String attribute, String value, boolean caseExact) {}
 
     interface Compiled {
         boolean matches(ObjectNode resource);
@@ -22,7 +33,78 @@ final class Filtering {
 
     private Filtering() {}
 
-    static Compiled compile(String filter, String resourceType) {
-        throw ScimException.badRequest(ScimType.invalidFilter, "filters are not supported yet");
+    static Compiled compile(String text, String resourceType) {
+        Filter filter = Filter.parse(text);
+        Pushdown split = Pushdown.split(filter, resourceType.equals("User") ? Pushdown.DEFAULT_ATTRIBUTES
+                : Set.of("id", "externalId", "displayName"));
+        List<EqTerm> terms = split.terms().stream().map(t -> new EqTerm(t.attribute(), t.value(), t.caseExact()))
+                .toList();
+        Set<String> names = attributeNames(filter);
+        Optional<Filter> rest = split.remainder();
+        return new Compiled() {
+            @Override
+            public boolean matches(ObjectNode resource) {
+                for (EqTerm t : terms) {
+                    JsonNode v = Json.field(resource, t.attribute());
+                    if (v == null || !v.isTextual() || !(t.caseExact() ? v.asText().equals(t.value())
+                            : v.asText().equalsIgnoreCase(t.value()))) {
+                        return false;
+                    }
+                }
+                return rest.isEmpty() || Evaluation.matches(rest.get(), resource);
+            }
+
+            @Override
+            public List<EqTerm> pushable() {
+                return terms;
+            }
+
+            @Override
+            public boolean mentions(String attribute) {
+                return names.contains(attribute.toLowerCase(Locale.ROOT));
+            }
+        };
+    }
+
+    /** The (lower-case) top-level attribute names a filter reads. */
+    private static Set<String> attributeNames(Filter f) {
+        Set<String> out = new HashSet<>();
+        f.accept(new FilterVisitor<Void>() {
+            @Override public Void visitComparison(Filter.Comparison c) {
+                out.add(c.path().name().toLowerCase(Locale.ROOT));
+                return null;
+            }
+            @Override public Void visitPresent(Filter.Present p) {
+                out.add(p.path().name().toLowerCase(Locale.ROOT));
+                return null;
+            }
+            @Override public Void visitAnd(Filter.And a) {
+                a.operands().forEach(o -> o.accept(this));
+                return null;
+            }
+            @Override public Void visitOr(Filter.Or o) {
+                o.operands().forEach(x -> x.accept(this));
+                return null;
+            }
+            @Override public Void visitNot(Filter.Not n) {
+                n.filter().accept(this);
+                return null;
+            }
+            @Override public Void visitValuePath(Filter.ValuePath v) {
+                out.add(v.attribute().name().toLowerCase(Locale.ROOT));
+                return null;
+            }
+        });
+        return out;
+    }
+
+    /** Evaluation of what cannot be pushed down: io.usher.scim.filter's evaluator. */
+    static final class Evaluation {
+        private Evaluation() {}
+
+        static boolean matches(Filter f, ObjectNode resource) {
+            throw ScimException.badRequest(ScimType.invalidFilter, "only equality on userName, externalId, "
+                    + "displayName and id can be evaluated yet");
+        }
     }
 }
