@@ -31,23 +31,11 @@ final class Discovery {
     }
 
     static ObjectNode userType(String base) {
-        ObjectNode o = Json.object();
-        o.putArray("schemas").add(Urns.RESOURCE_TYPE);
-        o.put("id", "User").put("name", "User").put("endpoint", "/Users").put("description", "User Account")
-                .put("schema", Urns.USER);
-        o.putArray("schemaExtensions").addObject().put("schema", Urns.ENTERPRISE).put("required", false);
-        o.putObject("meta").put("resourceType", "ResourceType").put("location", base + "/ResourceTypes/User");
-        return o;
+        return SchemaDocs.userType(base);
     }
 
     static ObjectNode groupType(String base) {
-        ObjectNode o = Json.object();
-        o.putArray("schemas").add(Urns.RESOURCE_TYPE);
-        o.put("id", "Group").put("name", "Group").put("endpoint", "/Groups").put("description", "Group")
-                .put("schema", Urns.GROUP);
-        o.putArray("schemaExtensions");
-        o.putObject("meta").put("resourceType", "ResourceType").put("location", base + "/ResourceTypes/Group");
-        return o;
+        return SchemaDocs.groupType(base);
     }
 
     static ObjectNode list(java.util.List<ObjectNode> items) {

@@ -56,6 +56,7 @@ public final class ScimHttpServer implements AutoCloseable {
         boolean mountedByLocator;
         Consumer<ScimServer.Builder> tweak = b -> { };
         boolean deleteGroups = true;
+        io.usher.core.SyncListener listener;
 
         public Options collisions(CollisionPolicy v) { collisions = v; return this; }
         public Options deprovision(DeprovisionPolicy v) { deprovision = v; return this; }
@@ -63,10 +64,15 @@ public final class ScimHttpServer implements AutoCloseable {
         public Options mountedByLocator() { mountedByLocator = true; return this; }
         public Options leaveGroups() { deleteGroups = false; return this; }
         public Options tweak(Consumer<ScimServer.Builder> v) { tweak = v; return this; }
+        public Options listener(io.usher.core.SyncListener v) { listener = v; return this; }
     }
 
     public static ScimHttpServer start() {
         return start(new Options());
+    }
+
+    public static ScimHttpServer startWithListener(io.usher.core.SyncListener listener) {
+        return start(new Options().listener(listener));
     }
 
     public static ScimHttpServer start(Options o) {
@@ -97,11 +103,14 @@ public final class ScimHttpServer implements AutoCloseable {
     private ScimHttpServer(Options o) {
         store = o.flat ? InMemoryUserStore.flat() : new InMemoryUserStore();
         clock = new ManualClock(Instant.parse("2026-11-29T08:00:00Z"));
-        engine = ProvisioningEngine.builder().store(store)
+        ProvisioningEngine.Builder eb = ProvisioningEngine.builder().store(store)
                 .source(Source.builder("scim").collisions(o.collisions).deprovision(o.deprovision)
                         .deleteGroups(o.deleteGroups).build())
-                .clock(clock)
-                .build();
+                .clock(clock);
+        if (o.listener != null) {
+            eb.listener(o.listener);
+        }
+        engine = eb.build();
         AtomicLong ids = new AtomicLong();
         ScimServer.Builder b = ScimServer.builder(engine, "scim")
                 .authenticator(BearerTokenAuthenticator.builder().token("current", TOKEN).token("previous", OLD_TOKEN)
