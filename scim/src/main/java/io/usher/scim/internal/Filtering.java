@@ -2,9 +2,10 @@ package io.usher.scim.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.usher.scim.ScimException;
-import io.usher.scim.ScimException.ScimType;
 import io.usher.scim.filter.Filter;
+import io.usher.scim.filter.FilterEvaluator;
+import io.usher.scim.schema.Schemas;
+import java.util.function.Predicate;
 import io.usher.scim.filter.FilterVisitor;
 import io.usher.scim.filter.Pushdown;
 import java.util.HashSet;
@@ -40,7 +41,10 @@ final class Filtering {
         List<EqTerm> terms = split.terms().stream().map(t -> new EqTerm(t.attribute(), t.value(), t.caseExact()))
                 .toList();
         Set<String> names = attributeNames(filter);
-        Optional<Filter> rest = split.remainder();
+        FilterEvaluator evaluator = FilterEvaluator.forResourceType(resourceType.equals("User")
+                ? Schemas.USER_RESOURCE : Schemas.GROUP_RESOURCE);
+        evaluator.predicate(filter); // checks operators against attribute types once: 400 invalidFilter
+        Optional<Predicate<JsonNode>> rest = split.remainder().map(evaluator::predicate);
         return new Compiled() {
             @Override
             public boolean matches(ObjectNode resource) {
@@ -51,7 +55,7 @@ final class Filtering {
                         return false;
                     }
                 }
-                return rest.isEmpty() || Evaluation.matches(rest.get(), resource);
+                return rest.isEmpty() || rest.get().test(resource);
             }
 
             @Override
@@ -96,15 +100,5 @@ final class Filtering {
             }
         });
         return out;
-    }
-
-    /** Evaluation of what cannot be pushed down: io.usher.scim.filter's evaluator. */
-    static final class Evaluation {
-        private Evaluation() {}
-
-        static boolean matches(Filter f, ObjectNode resource) {
-            throw ScimException.badRequest(ScimType.invalidFilter, "only equality on userName, externalId, "
-                    + "displayName and id can be evaluated yet");
-        }
     }
 }
