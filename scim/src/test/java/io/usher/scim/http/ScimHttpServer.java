@@ -40,6 +40,11 @@ public final class ScimHttpServer implements AutoCloseable {
     public static final String OLD_TOKEN = "old-token-0123456789abcdef";
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // the JDK server otherwise waits on delayed ACKs (~40 ms per small response)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public final InMemoryUserStore store;
     public final ProvisioningEngine engine;
     public final ScimServer scim;
