@@ -45,7 +45,7 @@ import java.util.function.Predicate;
  * would change is 400 {@code mutability}; readOnly sub-attributes inside a whole new value are dropped; write-only
  * attributes ({@code password}) are accepted but not written (listed in {@link PatchResult#ignoredWriteOnly()}).
  * Unknown attributes are {@code invalidPath}; values of the wrong type {@code invalidValue}. Client quirks are
- * normalised by {@code ClientQuirks}.
+ * normalised by {@code PatchQuirks}.
  *
  * <p>Group members: when members are intercepted (the default for a resource type with {@code members}), no
  * operation on {@code members} touches the JSON; each becomes a {@link MemberChange} for the caller to apply to its
@@ -124,11 +124,11 @@ public final class PatchApplier {
 
         void apply(PatchOperation op) {
             if (op.path() == null) {
-                for (Map.Entry<AttributePath, JsonNode> e : ClientQuirks.pathlessEntries((ObjectNode) op.value(), type)) {
+                for (Map.Entry<AttributePath, JsonNode> e : PatchQuirks.pathlessEntries((ObjectNode) op.value(), type)) {
                     Target t = resolve(PatchPath.of(e.getKey()));
                     if (t.attribute().mutability() == Mutability.READ_ONLY
                             || (t.sub() != null && t.sub().mutability() == Mutability.READ_ONLY)) {
-                        if (ClientQuirks.isUnchangedReadOnly(e.getValue(), current(t))) {
+                        if (PatchQuirks.isUnchangedReadOnly(e.getValue(), current(t))) {
                             continue;
                         }
                         throw mutability("'" + t.text() + "' is readOnly");
@@ -229,7 +229,7 @@ public final class PatchApplier {
             if (t.filter() != null) {
                 List<ObjectNode> matches = matching(t);
                 if (matches.isEmpty()) {
-                    ObjectNode created = ClientQuirks.valueDescribedBy(t.filter()).orElseThrow(() ->
+                    ObjectNode created = PatchQuirks.valueDescribedBy(t.filter()).orElseThrow(() ->
                             noTarget("the filter of '" + t.text() + "' matches no value"));
                     ObjectNode element = (ObjectNode) normalize(created, attr, attr.name());
                     if (t.sub() != null) {
@@ -268,7 +268,7 @@ public final class PatchApplier {
                 }
                 return;
             }
-            if (ClientQuirks.addReplacesSingleValue(attr)) {
+            if (PatchQuirks.addReplacesSingleValue(attr)) {
                 replace(t, value);
             }
         }
@@ -364,7 +364,7 @@ public final class PatchApplier {
                 dropIfEmpty(t);
                 return;
             }
-            if (ClientQuirks.isRemoveByValue(PatchOperation.Op.REMOVE, attr, value)) {
+            if (PatchQuirks.isRemoveByValue(PatchOperation.Op.REMOVE, attr, value)) {
                 List<JsonNode> values = normalizeAll(value, attr, t.text());
                 ArrayNode arr = array(t, false);
                 if (arr != null) {
@@ -417,7 +417,7 @@ public final class PatchApplier {
                     }
                     if (t.filter() != null) {
                         memberChanges.add(new MemberChange(MemberChange.Kind.REMOVE, memberIds(t.filter())));
-                    } else if (ClientQuirks.isRemoveByValue(op, t.attribute(), value)) {
+                    } else if (PatchQuirks.isRemoveByValue(op, t.attribute(), value)) {
                         memberChanges.add(new MemberChange(MemberChange.Kind.REMOVE, memberRefs(value)));
                     } else {
                         memberChanges.add(new MemberChange(MemberChange.Kind.REMOVE_ALL, List.of()));
@@ -448,7 +448,7 @@ public final class PatchApplier {
                     throw ScimException.badRequest(ScimType.invalidValue, where + " must be an object with a 'value'");
                 }
                 ObjectNode o = ((ObjectNode) m).deepCopy();
-                ClientQuirks.dropNullSubAttributes(o);
+                PatchQuirks.dropNullSubAttributes(o);
                 JsonNode v = field(o, "value");
                 if (v == null || !(v.isTextual() || v.isNumber()) || v.asText().isBlank()) {
                     throw ScimException.badRequest(ScimType.invalidValue, where + " needs a 'value': the member's id");
@@ -573,13 +573,13 @@ public final class PatchApplier {
             }
             switch (def.type()) {
                 case COMPLEX -> {
-                    JsonNode v = ClientQuirks.complexFromString(value, def);
+                    JsonNode v = PatchQuirks.complexFromString(value, def);
                     if (!v.isObject()) {
                         throw invalidValue("'" + text + "' must be an object");
                     }
                     ObjectNode out = JSON.objectNode();
                     ObjectNode in = ((ObjectNode) v).deepCopy();
-                    ClientQuirks.dropNullSubAttributes(in);
+                    PatchQuirks.dropNullSubAttributes(in);
                     for (Map.Entry<String, JsonNode> e : in.properties()) {
                         AttributeDefinition sub = def.subAttribute(e.getKey()).orElseThrow(() ->
                                 ScimException.badRequest(ScimType.invalidPath, "'" + def.name()
@@ -595,7 +595,7 @@ public final class PatchApplier {
                     return out;
                 }
                 case BOOLEAN -> {
-                    JsonNode v = ClientQuirks.booleanFromString(value);
+                    JsonNode v = PatchQuirks.booleanFromString(value);
                     if (!v.isBoolean()) {
                         throw invalidValue("'" + text + "' must be true or false");
                     }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <pre>{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
  *  "Operations": [{"op": "add", "path": "members", "value": [{"value": "2819c223"}]}]}</pre>
  * Member names are matched ignoring case; client quirks in the operations (Entra ID's {@code "op": "Replace"}) are
- * normalised here, see {@code ClientQuirks}. Errors are 400s whose message names the operation's index:
+ * normalised here, see {@code PatchQuirks}. Errors are 400s whose message names the operation's index:
  * {@code invalidSyntax} for the body's shape, {@code invalidPath} for a bad path, {@code invalidValue} for a
  * missing value, {@code noTarget} for a remove without a path and {@code tooMany} for more operations than the
  * limit. Immutable and thread-safe.
@@ -90,7 +90,7 @@ public record PatchRequest(List<PatchOperation> operations) {
         if (opNode == null || !opNode.isTextual()) {
             throw ScimException.badRequest(ScimType.invalidSyntax, where + ".op must be \"add\", \"replace\" or \"remove\"");
         }
-        PatchOperation.Op op = ClientQuirks.op(opNode.textValue());
+        PatchOperation.Op op = PatchQuirks.op(opNode.textValue());
         if (op == null) {
             throw ScimException.badRequest(ScimType.invalidSyntax, where + ".op must be \"add\", \"replace\" or "
                     + "\"remove\"; found an unknown operation");

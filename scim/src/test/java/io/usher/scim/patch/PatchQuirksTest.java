@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One test per tolerated client quirk, each replaying the payload that needs it. */
-class ClientQuirksTest {
+class PatchQuirksTest {
 
     static final String ENT = Schemas.ENTERPRISE_USER_URN;
     static final PatchApplier USERS = PatchApplier.forResourceType(Schemas.USER_RESOURCE);

@@ -21,17 +21,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every deviation of real SCIM clients from RFC 7644 that Usher tolerates, in one place. Each method's javadoc shows
+ * Every deviation of real SCIM clients from RFC 7644 in PATCH requests that Usher tolerates, in one place (quirks
+ * outside PATCH, such as Okta's paging, live with the resources). Each method's javadoc shows
  * the payload that needs it; the parser and applier call these and nothing else bends the rules. Stateless.
  *
  * <p>Quirks handled elsewhere because they are RFC behaviour, not deviations: Okta sends every update as PUT (the
  * resources' concern), and Okta's combined remove+add of members in one PATCH is two ordinary operations.
  */
-final class ClientQuirks {
+final class PatchQuirks {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private ClientQuirks() {
+    private PatchQuirks() {
     }
 
     /**
