@@ -66,6 +66,23 @@ public final class FilterEvaluator {
     }
 
     /**
+     * A predicate over the values of one multi-valued (or complex) attribute: whether a value matches a value
+     * filter, as {@code emails[type eq "work"]} would select it. The PATCH applier uses it to find the values a
+     * path such as {@code emails[type eq "work"].value} targets.
+     *
+     * @throws ScimException 400 {@code invalidFilter} when an operator does not apply to a sub-attribute's type
+     */
+    public Predicate<JsonNode> valuePredicate(AttributePath attribute, Filter valueFilter) {
+        Objects.requireNonNull(attribute, "attribute");
+        Objects.requireNonNull(valueFilter, "valueFilter");
+        AttributeDefinition def = resourceType.resolve(attribute.schema(), attribute.name(), null)
+                .map(ResourceType.Resolved::attribute).orElse(null);
+        new Validator(new ResourceScope(null)).visitValuePath(new Filter.ValuePath(attribute.parent(), valueFilter));
+        return value -> value != null && value.isObject()
+                && valueFilter.accept(new Matcher(new ElementScope(value, def)));
+    }
+
+    /**
      * Whether the resource matches.
      *
      * @throws ScimException 400 {@code invalidFilter} when an operator does not apply to an attribute's type
