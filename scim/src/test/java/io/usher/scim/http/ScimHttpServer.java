@@ -46,6 +46,8 @@ public final class ScimHttpServer implements AutoCloseable {
     }
 
     public final InMemoryUserStore store;
+    /** The store the engine writes to: {@link #store}, or a {@link CountingStore} around it. */
+    final io.usher.core.spi.UserStore engineStore;
     public final ProvisioningEngine engine;
     public final ScimServer scim;
     public final ManualClock clock;
@@ -61,11 +63,13 @@ public final class ScimHttpServer implements AutoCloseable {
         boolean mountedByLocator;
         Consumer<ScimServer.Builder> tweak = b -> { };
         boolean deleteGroups = true;
+        boolean counting;
         io.usher.core.SyncListener listener;
 
         public Options collisions(CollisionPolicy v) { collisions = v; return this; }
         public Options deprovision(DeprovisionPolicy v) { deprovision = v; return this; }
         public Options flat() { flat = true; return this; }
+        public Options counting() { counting = true; return this; }
         public Options mountedByLocator() { mountedByLocator = true; return this; }
         public Options leaveGroups() { deleteGroups = false; return this; }
         public Options tweak(Consumer<ScimServer.Builder> v) { tweak = v; return this; }
@@ -108,7 +112,8 @@ public final class ScimHttpServer implements AutoCloseable {
     private ScimHttpServer(Options o) {
         store = o.flat ? InMemoryUserStore.flat() : new InMemoryUserStore();
         clock = new ManualClock(Instant.parse("2026-11-29T08:00:00Z"));
-        ProvisioningEngine.Builder eb = ProvisioningEngine.builder().store(store)
+        engineStore = o.counting ? new CountingStore(store) : store;
+        ProvisioningEngine.Builder eb = ProvisioningEngine.builder().store(engineStore)
                 .source(Source.builder("scim").collisions(o.collisions).deprovision(o.deprovision)
                         .deleteGroups(o.deleteGroups).build())
                 .clock(clock);
@@ -157,6 +162,11 @@ public final class ScimHttpServer implements AutoCloseable {
         public String toString() {
             return status + " " + raw;
         }
+    }
+
+    /** How often a group's user members were enumerated (needs {@code Options.counting()}). */
+    public long memberEnumerations() {
+        return ((CountingStore) engineStore).memberEnumerations.get();
     }
 
     public Resp send(String method, String path, String body, String... headers) {
