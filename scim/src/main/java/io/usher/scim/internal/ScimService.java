@@ -355,7 +355,7 @@ public final class ScimService {
                 previous.remove(Stored.CREATED);
             }
             Members members = resolve(GroupMapper.members(Json.field(body, "members")));
-            SourceGroup sg = new SourceGroup(id, name, null, members.users, members.groups,
+            SourceGroup sg = sourceGroup(id, name, null, members.users, members.groups,
                     GroupMapper.attributes(body, Meta.next(previous, now())));
             Group stored;
             if (!members.groups.isEmpty()) {
@@ -380,7 +380,7 @@ public final class ScimService {
             checkIfMatch(ifMatch, cur.attributes());
             String name = GroupMapper.displayName(body);
             Members members = resolve(GroupMapper.members(Json.field(body, "members")));
-            SourceGroup sg = new SourceGroup(id, name, null, members.users, members.groups,
+            SourceGroup sg = sourceGroup(id, name, null, members.users, members.groups,
                     GroupMapper.attributes(body, Meta.next(cur.attributes(), now())));
             Group stored;
             if (!members.groups.isEmpty()) {
@@ -444,7 +444,7 @@ public final class ScimService {
                     checkNoCycle(id, newGroupMembers);
                 }
                 if (rep != null) {
-                    SourceGroup sg = new SourceGroup(id, name, null, rep.users, rep.groups,
+                    SourceGroup sg = sourceGroup(id, name, null, rep.users, rep.groups,
                             GroupMapper.attributes(p.group(), metaOf(cur.attributes())));
                     membersChanged[0] |= engineCall(() -> push().upsertGroup(sg)).changed();
                 }
@@ -468,7 +468,7 @@ public final class ScimService {
             }
             Group stored = cur;
             if (fieldsChanged || membersChanged[0]) {
-                SourceGroup fields = new SourceGroup(id, name, null, Set.of(), Set.of(),
+                SourceGroup fields = sourceGroup(id, name, null, Set.of(), Set.of(),
                         GroupMapper.attributes(p.group(), Meta.next(cur.attributes(), now())));
                 engineCall(() -> push().updateGroupFields(fields));
                 stored = requireGroup(id);
@@ -562,7 +562,7 @@ public final class ScimService {
                 Map<String, List<String>> attrs = new HashMap<>(after.get().attributes());
                 attrs.putAll(Meta.next(after.get().attributes(), now()));
                 attrs.put(Stored.DELETED, List.of(now().toString()));
-                engineCall(() -> push().updateGroupFields(new SourceGroup(id, after.get().name(), null, Set.of(),
+                engineCall(() -> push().updateGroupFields(sourceGroup(id, after.get().name(), null, Set.of(),
                         Set.of(), attrs)));
             }
             return new Result(204, null, null, null);
@@ -706,6 +706,16 @@ public final class ScimService {
     }
 
     // ================================================================== helpers
+
+    /** A source group from client values: a value the model refuses (a control character, ...) is a 400. */
+    private static SourceGroup sourceGroup(String id, String name, String description, Set<String> users,
+                                           Set<String> groups, Map<String, List<String>> attributes) {
+        try {
+            return new SourceGroup(id, name, description, users, groups, attributes);
+        } catch (IllegalArgumentException e) {
+            throw ScimException.badRequest(ScimType.invalidValue, e.getMessage());
+        }
+    }
 
     private static void checkIfMatch(String ifMatch, Map<String, List<String>> attrs) {
         if (ifMatch != null && !Meta.matches(ifMatch, Meta.etag(attrs))) {

@@ -171,4 +171,14 @@ class GroupsEndpointTest {
             assertThat(r.body().get("scimType").asText()).isEqualTo("invalidValue");
         }
     }
+
+    @Test
+    void controlCharacterInAGroupDisplayNameIs400Not500() {
+        Resp r = s.post("/Groups", "{\"displayName\":\"bad\\u0000name\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.body().get("scimType").asText()).isEqualTo("invalidValue");
+        String g = s.createGroup("good");
+        Resp p = s.patch("/Groups/" + g, PatchTest.patch("{'op':'add','value':{'displayName':'x\\u0000'}}"));
+        assertThat(p.status()).as(p.raw()).isEqualTo(400);
+    }
 }
