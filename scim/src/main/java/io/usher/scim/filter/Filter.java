@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A parsed SCIM filter (RFC 7644 §3.4.2.2): a tree of immutable nodes. Build one with {@link #parse(String)} or
  * with the static factories ({@link #eq(String, String)}, {@link #and(Filter...)}, ...); walk it with a
- * {@link FilterVisitor}; {@link #toString()} prints the canonical form, which parses back to an equal tree.
+ * {@link FilterVisitor}; each node's {@code toString()} prints the canonical form, which parses back to an equal tree.
  *
  * <p>{@code and} and {@code or} are n-ary and flattened: {@code a and (b and c)} is the same tree as
  * {@code a and b and c}. The Entra form {@code emails[type eq "work"].value eq "x"} is normalised to

@@ -387,6 +387,7 @@ public final class PatchApplier {
             ObjectNode c = container(t, false);
             if (c != null) {
                 removeField(c, attr.name());
+                dropIfEmpty(t);
             }
         }
 

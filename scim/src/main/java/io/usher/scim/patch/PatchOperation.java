@@ -1,6 +1,8 @@
 package io.usher.scim.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.usher.scim.filter.PatchPath;
 import java.util.Objects;
 
@@ -36,6 +38,20 @@ public record PatchOperation(Op op, PatchPath path, JsonNode value) {
         if (value != null && value.isMissingNode()) {
             value = null;
         }
+    }
+
+    /** The operation as it goes on the wire: {@code {"op": "add", "path": "...", "value": ...}}. */
+    public ObjectNode toJson() {
+        ObjectNode out =
+                JsonNodeFactory.instance.objectNode();
+        out.put("op", op.wire());
+        if (path != null) {
+            out.put("path", path.toString());
+        }
+        if (value != null) {
+            out.set("value", value.deepCopy());
+        }
+        return out;
     }
 
     /** {@code add} with a path (or null) and a value. */

@@ -1,6 +1,9 @@
 package io.usher.scim.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.usher.scim.ScimException;
 import io.usher.scim.ScimException.ScimType;
 import io.usher.scim.filter.FilterParser;
@@ -38,6 +41,16 @@ public record PatchRequest(List<PatchOperation> operations) {
     /** A request of these operations. */
     public static PatchRequest of(PatchOperation... operations) {
         return new PatchRequest(List.of(operations));
+    }
+
+    /** The request as a {@code PatchOp} body, which {@link #parse(JsonNode)} reads back to an equal request. */
+    public ObjectNode toJson() {
+        ObjectNode out =
+                JsonNodeFactory.instance.objectNode();
+        out.putArray("schemas").add(SCHEMA);
+        ArrayNode ops = out.putArray("Operations");
+        operations.forEach(o -> ops.add(o.toJson()));
+        return out;
     }
 
     /** Parses with the default limits. */

@@ -98,6 +98,23 @@ class FilterRoundTripProperties {
         }
     }
 
+    @Property(tries = 1000)
+    void arbitraryPathsEitherParseOrFailWithAScimError(@ForAll("noise") String text) {
+        try {
+            PatchPath p = PatchPath.parse(text);
+            assertThat(PatchPath.parse(p.toString())).isEqualTo(p);
+        } catch (ScimException e) {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).startsWith("invalid path at column ");
+        }
+        try {
+            AttributePath a = AttributePath.parse(text);
+            assertThat(AttributePath.parse(a.toString())).isEqualTo(a);
+        } catch (ScimException e) {
+            assertThat(e.getMessage()).startsWith("invalid attribute path at column ");
+        }
+    }
+
     @Provide
     Arbitrary<String> noise() {
         Arbitrary<String> tokens = Arbitraries.of("userName", " ", "eq", "pr", "and", "or", "not", "(", ")", "[",

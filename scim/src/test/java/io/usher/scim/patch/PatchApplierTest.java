@@ -225,4 +225,50 @@ class PatchApplierTest {
                 });
         assertThat(original).isEqualTo(json(USER));
     }
+
+    @org.junit.jupiter.api.Test
+    void writeOnlyPasswordIsAcceptedButNeverWritten() {
+        PatchResult r = PatchApplier.forResourceType(Schemas.USER_RESOURCE).apply(json(USER), request("""
+                [{"op": "replace", "value": {"password": "s3cr3t-Pa55", "title": "Chief"}},
+                 {"op": "add", "path": "password", "value": "an0ther-Pa55"}]"""));
+        assertThat(r.resource().has("password")).isFalse();
+        assertThat(r.resource().toString()).doesNotContain("Pa55");
+        assertThat(r.ignoredWriteOnly()).containsExactly("password", "password");
+        assertThat(r.resource().get("title").asText()).isEqualTo("Chief");
+    }
+
+    @org.junit.jupiter.api.Test
+    void errorsNeverEchoTheValueSent() {
+        assertThatThrownBy(() -> PatchApplier.forResourceType(Schemas.USER_RESOURCE).apply(json(USER), request("""
+                [{"op": "replace", "path": "active", "value": "s3cr3t-Pa55"}]""")))
+                .isInstanceOf(ScimException.class).hasMessageNotContaining("Pa55");
+        assertThatThrownBy(() -> PatchApplier.forResourceType(Schemas.USER_RESOURCE).apply(json(USER), request("""
+                [{"op": "replace", "path": "id", "value": "s3cr3t-Pa55"}]""")))
+                .isInstanceOf(ScimException.class).hasMessageNotContaining("Pa55");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSingleObjectAddedToAMultiValuedAttributeIsOneValue() {
+        PatchResult r = PatchApplier.forResourceType(Schemas.USER_RESOURCE).apply(json(USER), request("""
+                [{"op": "add", "path": "emails", "value": {"value": "BJENSEN@example.com", "type": "work", "display": "W"}}]"""));
+        // same value (emails are not caseExact) and type: merged into the existing value, not duplicated
+        assertThat(r.resource().get("emails")).hasSize(2);
+        assertThat(r.resource().at("/emails/0/display").asText()).isEqualTo("W");
+        assertThat(r.resource().at("/emails/0/primary").asBoolean()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void removingTheLastExtensionAttributeRemovesTheExtension() {
+        ObjectNode withExt = json(USER);
+        withExt.withArray("schemas").add(ENT);
+        withExt.putObject(ENT).put("department", "Tours");
+        PatchResult r = PatchApplier.forResourceType(Schemas.USER_RESOURCE).apply(withExt, request(
+                "[{\"op\":\"remove\",\"path\":\"" + ENT + ":department\"}]"));
+        assertThat(r.resource().has(ENT)).isFalse();
+        assertThat(r.resource().get("schemas")).hasSize(1);
+        PatchResult r2 = PatchApplier.forResourceType(Schemas.USER_RESOURCE).apply(withExt, request(
+                "[{\"op\":\"remove\",\"path\":\"" + ENT + "\"}]"));
+        assertThat(r2.resource().has(ENT)).isFalse();
+        assertThat(r2.resource().get("schemas")).hasSize(1);
+    }
 }

@@ -142,6 +142,21 @@ class PatchProperties {
         check(body, PatchApplier.forResourceType(Schemas.GROUP_RESOURCE, false), group);
     }
 
+    @Property(tries = 1000)
+    void parsePrintParseGivesTheSameRequest(@ForAll("bodies") ObjectNode body) {
+        PatchRequest parsed;
+        try {
+            parsed = PatchRequest.parse(body);
+        } catch (ScimException e) {
+            Statistics.label("parsed").collect(false);
+            return;
+        }
+        Statistics.label("parsed").collect(true);
+        ObjectNode printed = parsed.toJson();
+        assertThat(PatchRequest.parse(printed)).isEqualTo(parsed);
+        assertThat(PatchRequest.parse(printed).toJson()).isEqualTo(printed);
+    }
+
     private static void check(ObjectNode body, PatchApplier applier, ObjectNode resource) {
         ObjectNode before = resource.deepCopy();
         try {

@@ -91,4 +91,14 @@ class PatchRequestTest {
                 .isInstanceOfSatisfying(ScimException.class, e -> assertThat(e.getMessage())
                         .isEqualTo("Operations[0].path: the path is 22 characters long; the limit is 10"));
     }
+
+    @Test
+    void printsTheCanonicalBody() {
+        PatchRequest r = PatchRequest.parse(json("{" + S + ",\"Operations\":["
+                + "{\"op\":\"Replace\",\"path\":\"emails[TYPE Eq \\\"work\\\"].value\",\"value\":\"a@b.c\"},"
+                + "{\"op\":\"Remove\",\"path\":\"title\"}]}"));
+        assertThat(r.toJson()).isEqualTo(json("{" + S + ",\"Operations\":["
+                + "{\"op\":\"replace\",\"path\":\"emails[TYPE eq \\\"work\\\"].value\",\"value\":\"a@b.c\"},"
+                + "{\"op\":\"remove\",\"path\":\"title\"}]}"));
+    }
 }
