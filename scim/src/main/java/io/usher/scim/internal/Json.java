@@ -150,8 +150,4 @@ public final class Json {
         return null;
     }
 
-    static boolean isAbsent(JsonNode n) {
-        return n == null || n.isNull() || n.isMissingNode() || n.isArray() && n.isEmpty();
-    }
-
 }

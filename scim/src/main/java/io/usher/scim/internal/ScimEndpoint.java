@@ -5,7 +5,6 @@ import io.usher.core.UsherException;
 import io.usher.scim.ScimAuthenticator;
 import io.usher.scim.ScimCaller;
 import io.usher.scim.ScimException;
-import io.usher.scim.ScimException.ScimType;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -406,9 +405,5 @@ public final class ScimEndpoint {
             out = out.substring(0, out.length() - 1);
         }
         return out;
-    }
-
-    static ScimException unsupported(String what) {
-        return ScimException.badRequest(ScimType.invalidSyntax, what);
     }
 }
