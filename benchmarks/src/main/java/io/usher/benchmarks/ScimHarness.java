@@ -130,7 +130,7 @@ public final class ScimHarness {
             int samples = 200;
             long[] add = new long[samples];
             long[] remove = new long[samples];
-            for (int round = 0; round < 2; round++) { // round 0 warms up
+            for (int round = 0; round < 4; round++) { // rounds 0-2 warm up, round 3 is measured
                 for (int i = 0; i < samples; i++) {
                     String member = ids.get(size + i % 200);
                     String addBody = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":"
