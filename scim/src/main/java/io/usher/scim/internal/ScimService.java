@@ -651,8 +651,28 @@ public final class ScimService {
     private <T> ObjectNode page(ListRequest q, Stream<T> candidates, java.util.function.Function<T, ObjectNode> json,
                                 Filtering.Compiled f) {
         try (Stream<T> s = candidates) {
+            if (f == null && q.sortBy() == null) {
+                return unfilteredPage(q, s, json);
+            }
             return pageOf(q, s.map(json).filter(j -> f == null || f.matches(j)));
         }
+    }
+
+    /** Without a filter or sorting, only the records on the page are rendered; the rest are counted. */
+    private <T> ObjectNode unfilteredPage(ListRequest q, Stream<T> records, java.util.function.Function<T, ObjectNode> json) {
+        int count = q.count() == null ? settings.defaultCount() : Math.min(q.count(), settings.maxResults());
+        int start = q.startIndex();
+        List<T> page = new ArrayList<>();
+        long[] n = {0};
+        records.forEach(r -> {
+            n[0]++;
+            if (n[0] >= start && page.size() < count) {
+                page.add(r);
+            }
+        });
+        List<ObjectNode> rendered = new ArrayList<>(page.size());
+        page.forEach(r -> rendered.add(json.apply(r)));
+        return listResponse(q, n[0], start, rendered);
     }
 
     /**
@@ -695,6 +715,10 @@ public final class ScimService {
             });
             total = n[0];
         }
+        return listResponse(q, total, start, page);
+    }
+
+    private static ObjectNode listResponse(ListRequest q, long total, int start, List<ObjectNode> page) {
         ObjectNode out = Json.object();
         out.putArray("schemas").add(Urns.LIST);
         out.put("totalResults", total);

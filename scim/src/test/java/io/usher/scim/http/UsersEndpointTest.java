@@ -189,6 +189,20 @@ class UsersEndpointTest {
         assertThat(s.post("/Users", j("{'userName':'a\\u0001b'}")).status()).isEqualTo(400);
     }
 
+    @Test
+    void attributeNamesAreCaseInsensitive() {
+        Resp r = s.post("/Users", j("{'SCHEMAS':['urn:ietf:params:scim:schemas:core:2.0:User'],'UserName':'casey',"
+                + "'NAME':{'GIVENNAME':'Case','familyname':'Y'},'Emails':[{'VALUE':'c@y.example','Primary':true}],"
+                + "'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user':{'Department':'QA'}}"));
+        assertThat(r.status()).as(r.raw()).isEqualTo(201);
+        assertThat(r.body().get("userName").asText()).isEqualTo("casey");
+        assertThat(r.body().at("/name/givenName").asText()).isEqualTo("Case");
+        assertThat(r.body().at("/emails/0/value").asText()).isEqualTo("c@y.example");
+        assertThat(r.body().at("/emails/0/primary").asBoolean()).isTrue();
+        assertThat(r.body().at("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department").asText())
+                .isEqualTo("QA");
+    }
+
     static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
