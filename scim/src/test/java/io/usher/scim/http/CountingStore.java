@@ -17,6 +17,14 @@ import java.util.stream.Stream;
 final class CountingStore implements UserStore {
     private final UserStore inner;
     final AtomicLong memberEnumerations = new AtomicLong();
+    /** When set, every user or group write fails as a broken database would. */
+    volatile boolean failWrites;
+
+    private void maybeFail() {
+        if (failWrites) {
+            throw new IllegalStateException("connection to jdbc:secret://db refused");
+        }
+    }
 
     CountingStore(UserStore inner) {
         this.inner = inner;
@@ -26,14 +34,14 @@ final class CountingStore implements UserStore {
     @Override public Optional<User> findUserByOrigin(Origin origin) { return inner.findUserByOrigin(origin); }
     @Override public Optional<User> findUserByUsername(String username) { return inner.findUserByUsername(username); }
     @Override public Stream<User> usersOwnedBy(String sourceId) { return inner.usersOwnedBy(sourceId); }
-    @Override public User createUser(User user) { return inner.createUser(user); }
-    @Override public User updateUser(User user) { return inner.updateUser(user); }
+    @Override public User createUser(User user) { maybeFail(); return inner.createUser(user); }
+    @Override public User updateUser(User user) { maybeFail(); return inner.updateUser(user); }
     @Override public boolean deleteUser(String key) { return inner.deleteUser(key); }
     @Override public Optional<Group> findGroup(String key) { return inner.findGroup(key); }
     @Override public Optional<Group> findGroupByOrigin(Origin origin) { return inner.findGroupByOrigin(origin); }
     @Override public Optional<Group> findGroupByName(String name) { return inner.findGroupByName(name); }
     @Override public Stream<Group> groupsOwnedBy(String sourceId) { return inner.groupsOwnedBy(sourceId); }
-    @Override public Group createGroup(Group group) { return inner.createGroup(group); }
+    @Override public Group createGroup(Group group) { maybeFail(); return inner.createGroup(group); }
     @Override public Group updateGroup(Group group) { return inner.updateGroup(group); }
     @Override public boolean deleteGroup(String key) { return inner.deleteGroup(key); }
     @Override public Set<String> groupsOf(MemberKind kind, String memberKey) { return inner.groupsOf(kind, memberKey); }

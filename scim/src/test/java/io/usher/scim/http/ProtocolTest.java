@@ -161,4 +161,19 @@ class ProtocolTest {
             assertScimError(hosted.get("/Nope"), 404, null);
         }
     }
+
+    @Test
+    void aFailingStoreIs503WithoutItsErrorAndAClientMistakeStays4xx() {
+        try (ScimHttpServer broken = ScimHttpServer.start(new ScimHttpServer.Options().counting())) {
+            String id = broken.createUser("before");
+            ((CountingStore) broken.engineStore).failWrites = true;
+            Resp create = broken.post("/Users", j("{'userName':'during'}"));
+            assertScimError(create, 503, null);
+            assertThat(create.raw()).doesNotContain("jdbc").doesNotContain("refused");
+            assertScimError(broken.put("/Users/" + id, j("{'userName':'before','displayName':'x'}")), 503, null);
+            assertScimError(broken.post("/Users", "{bad json"), 400, "invalidSyntax");
+            ((CountingStore) broken.engineStore).failWrites = false;
+            assertThat(broken.post("/Users", j("{'userName':'during'}")).status()).isEqualTo(201);
+        }
+    }
 }
