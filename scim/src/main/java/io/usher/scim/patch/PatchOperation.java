@@ -32,11 +32,20 @@ public record PatchOperation(Op op, PatchPath path, JsonNode value) {
         }
     }
 
-    /** Requires the op. */
+    /** Checks the combinations RFC 7644 allows (a client's mistakes are caught earlier by {@link PatchRequest}). */
     public PatchOperation {
         Objects.requireNonNull(op, "op");
         if (value != null && value.isMissingNode()) {
             value = null;
+        }
+        if (op == Op.REMOVE && path == null) {
+            throw new IllegalArgumentException("remove needs a path");
+        }
+        if (op != Op.REMOVE && value == null) {
+            throw new IllegalArgumentException(op.wire() + " needs a value");
+        }
+        if (path == null && !value.isObject()) {
+            throw new IllegalArgumentException("a pathless " + op.wire() + " needs an object of attributes as its value");
         }
     }
 
