@@ -89,6 +89,7 @@ public final class ScimServer {
         private int maxSortedResults = 10_000;
         private int maxBulkOperations = 1000;
         private int maxFilterLength = 4096;
+        private int maxFilterCandidates = 100_000;
         private String baseUri;
 
         private Builder(ProvisioningEngine engine, String sourceId) {
@@ -174,6 +175,19 @@ public final class ScimServer {
         }
 
         /**
+         * Most records a filter that the store cannot answer (no {@code userName}, {@code externalId},
+         * {@code displayName} or {@code id} equality in its top-level {@code and}) may examine (default 100000);
+         * beyond it the list is 400 {@code tooMany}, so one request's cost stays bounded.
+         */
+        public Builder maxFilterCandidates(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxFilterCandidates must be at least 1");
+            }
+            maxFilterCandidates = value;
+            return this;
+        }
+
+        /**
          * The public URL of the SCIM root (for {@code meta.location}, {@code Location} and {@code $ref}), when
          * the request URL is not it (a reverse proxy). Default: the URL the request came to.
          */
@@ -196,7 +210,8 @@ public final class ScimServer {
                         + maxResults + ")");
             }
             return new ScimServer(new Settings(engine, sourceId, authenticator, clock, ids, maxPayloadBytes,
-                    maxResults, defaultCount, maxSortedResults, maxBulkOperations, maxFilterLength, baseUri));
+                    maxResults, defaultCount, maxSortedResults, maxBulkOperations, maxFilterLength, maxFilterCandidates,
+                    baseUri));
         }
     }
 }

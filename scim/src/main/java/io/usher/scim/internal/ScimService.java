@@ -589,11 +589,13 @@ public final class ScimService {
         Filtering.Compiled fg = compile(q.filter(), "Group");
         boolean withGroups = q.projection().includes("groups") || fu != null && fu.mentions("groups");
         boolean withMembers = q.projection().includes("members") || fg != null && fg.mentions("members");
-        Stream<ObjectNode> users = candidatesUsers(fu).map(u -> userJson(u, base, withGroups))
+        Stream<ObjectNode> users = bounded(candidatesUsers(fu), fu).map(u -> userJson(u, base, withGroups))
                 .filter(j -> fu == null || fu.matches(j));
-        Stream<ObjectNode> groups = candidatesGroups(fg).map(g -> groupJson(g, base, withMembers))
+        Stream<ObjectNode> groups = bounded(candidatesGroups(fg), fg).map(g -> groupJson(g, base, withMembers))
                 .filter(j -> fg == null || fg.matches(j));
-        return pageOf(q, Stream.concat(users, groups));
+        try (Stream<ObjectNode> all = Stream.concat(users, groups)) {
+            return pageOf(q, all);
+        }
     }
 
     private Filtering.Compiled compile(String filter, String type) {
@@ -654,8 +656,25 @@ public final class ScimService {
             if (f == null && q.sortBy() == null) {
                 return unfilteredPage(q, s, json);
             }
-            return pageOf(q, s.map(json).filter(j -> f == null || f.matches(j)));
+            Stream<T> examined = bounded(s, f);
+            return pageOf(q, examined.map(json).filter(j -> f == null || f.matches(j)));
         }
+    }
+
+    /** The candidates of a filter the store could not narrow, at most {@code maxFilterCandidates} of them (else 400 tooMany). */
+    private <T> Stream<T> bounded(Stream<T> candidates, Filtering.Compiled f) {
+        if (f == null || !f.pushable().isEmpty()) {
+            return candidates;
+        }
+        long[] seen = {0};
+        int max = settings.maxFilterCandidates();
+        return candidates.peek(x -> {
+            if (++seen[0] > max) {
+                throw ScimException.badRequest(ScimType.tooMany, "the filter has no userName, externalId, "
+                        + "displayName or id equality the store can answer, and more than " + max
+                        + " resources would be examined; add one");
+            }
+        });
     }
 
     /** Without a filter or sorting, only the records on the page are rendered; the rest are counted. */

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
  * @param maxSortedResults most matches a sorted list may have (400 tooMany beyond it)
  * @param maxBulkOperations most operations in one Bulk request (413 beyond it)
  * @param maxFilterLength longest filter (400 invalidFilter beyond it)
+ * @param maxFilterCandidates most records a filter without a pushable equality may examine (400 tooMany beyond)
  */
 public record Settings(ProvisioningEngine engine, String sourceId, ScimAuthenticator authenticator, Clock clock,
                        Supplier<String> ids, long maxPayloadBytes, int maxResults, int defaultCount,
-                       int maxSortedResults, int maxBulkOperations, int maxFilterLength, String baseUri) {}
+                       int maxSortedResults, int maxBulkOperations, int maxFilterLength, int maxFilterCandidates,
+                       String baseUri) {}

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Lists and searches: filters (pushed down or evaluated), projection, sorting, paging. */
 class ListAndFilterTest {
     private final ScimHttpServer s = ScimHttpServer.start(new ScimHttpServer.Options()
-            .tweak(b -> b.maxSortedResults(50)));
+            .tweak(b -> b.maxSortedResults(50).maxFilterCandidates(30)));
 
     @AfterEach
     void stop() {
@@ -136,7 +136,22 @@ class ListAndFilterTest {
         Resp r = s.get("/Users?sortBy=userName");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body().get("scimType").asText()).isEqualTo("tooMany");
-        assertThat(s.get("/Users?sortBy=userName&filter=" + q("userName sw \"more1\"")).status()).isEqualTo(200);
+        assertThat(s.get("/Users?sortBy=userName&filter=" + q("userName eq \"more1\"")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aFilterTheStoreCannotAnswerExaminesABoundedCandidateSet() {
+        assertThat(s.get("/Users?filter=" + q("title eq \"Manager\"")).status()).isEqualTo(200);
+        for (int i = 0; i < 20; i++) {
+            s.createUser("bulk" + i);
+        }
+        Resp r = s.get("/Users?filter=" + q("title eq \"Manager\""));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body().get("scimType").asText()).isEqualTo("tooMany");
+        // a pushable term keeps the candidates few, whatever the rest of the filter
+        assertThat(userNames(s.get("/Users?filter=" + q("userName eq \"user01\" and title eq \"Manager\""))))
+                .containsExactly("user01");
+        assertThat(s.get("/Users?count=5").status()).isEqualTo(200); // no filter: only the page is rendered
     }
 
     @Test
