@@ -64,12 +64,14 @@ public final class ScimHttpServer implements AutoCloseable {
         Consumer<ScimServer.Builder> tweak = b -> { };
         boolean deleteGroups = true;
         boolean counting;
+        io.usher.core.pipeline.Pipeline pipeline = io.usher.core.pipeline.Pipeline.DEFAULT;
         io.usher.core.SyncListener listener;
 
         public Options collisions(CollisionPolicy v) { collisions = v; return this; }
         public Options deprovision(DeprovisionPolicy v) { deprovision = v; return this; }
         public Options flat() { flat = true; return this; }
         public Options counting() { counting = true; return this; }
+        public Options pipeline(io.usher.core.pipeline.Pipeline v) { pipeline = v; return this; }
         public Options mountedByLocator() { mountedByLocator = true; return this; }
         public Options leaveGroups() { deleteGroups = false; return this; }
         public Options tweak(Consumer<ScimServer.Builder> v) { tweak = v; return this; }
@@ -114,7 +116,7 @@ public final class ScimHttpServer implements AutoCloseable {
         clock = new ManualClock(Instant.parse("2026-11-29T08:00:00Z"));
         engineStore = o.counting ? new CountingStore(store) : store;
         ProvisioningEngine.Builder eb = ProvisioningEngine.builder().store(engineStore)
-                .source(Source.builder("scim").collisions(o.collisions).deprovision(o.deprovision)
+                .source(Source.builder("scim").pipeline(o.pipeline).collisions(o.collisions).deprovision(o.deprovision)
                         .deleteGroups(o.deleteGroups).build())
                 .clock(clock);
         if (o.listener != null) {

@@ -203,6 +203,25 @@ class UsersEndpointTest {
                 .isEqualTo("QA");
     }
 
+    @Test
+    void theSourcesUsernameTransformationsApplyAndTheScimUserNameStaysAsSent() {
+        try (ScimHttpServer t = ScimHttpServer.start(new ScimHttpServer.Options().pipeline(
+                io.usher.core.pipeline.Pipeline.builder().namePart()
+                        .usernameCase(io.usher.core.pipeline.CaseRule.LOWER).build()))) {
+            Resp r = t.post("/Users", j("{'userName':'John.Doe@Corp.example'}"));
+            assertThat(r.status()).as(r.raw()).isEqualTo(201);
+            assertThat(r.body().get("userName").asText()).isEqualTo("John.Doe@Corp.example");
+            String id = r.body().get("id").asText();
+            assertThat(t.store.findUserByOrigin(Origin.of("scim", id)).orElseThrow().username()).isEqualTo("john.doe");
+            // the lookup Entra and Okta make still finds the user (pushed down through the pipeline)
+            Resp found = t.get("/Users?filter=" + enc("userName eq \"John.Doe@Corp.example\""));
+            assertThat(found.body().get("totalResults").asInt()).isEqualTo(1);
+            assertThat(found.body().at("/Resources/0/id").asText()).isEqualTo(id);
+            assertThat(t.get("/Users?filter=" + enc("userName eq \"john.doe\"")).body().get("totalResults").asInt())
+                    .isZero();
+        }
+    }
+
     static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
