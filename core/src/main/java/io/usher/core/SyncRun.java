@@ -824,8 +824,7 @@ final class SyncRun implements ChangeSink {
                 parkedGroupNames.put(g.key(), g.name());
                 freedGroupNames.add(fold(g.name()));
                 if (!dryRun) {
-                    ops.add(StoreOperation.updateGroup(new Group(g.key(), g.origin(), temporaryName(g.key()),
-                            g.description())));
+                    ops.add(StoreOperation.updateGroup(g.withName(temporaryName(g.key()))));
                     pending.add(new Pending(null, g.name(), null));
                 }
             });
@@ -839,7 +838,7 @@ final class SyncRun implements ChangeSink {
         for (Map.Entry<String, String> p : parkedGroupNames.entrySet()) {
             String temp = temporaryName(p.getKey());
             store.findGroup(p.getKey()).filter(g -> g.name().equals(temp)).ifPresent(g -> {
-                ops.add(StoreOperation.updateGroup(new Group(g.key(), g.origin(), p.getValue(), g.description())));
+                ops.add(StoreOperation.updateGroup(g.withName(p.getValue())));
                 pending.add(new Pending(null, p.getValue(), null));
             });
         }

@@ -569,4 +569,65 @@ public abstract class UserStoreContract {
     protected interface ThreadTask<T> {
         T run(int threadIndex) throws Exception;
     }
+
+    // ---------------------------------------------------------------- group attributes and lookups by field
+
+    @Test
+    void groupAttributesAreKeptOnCreateAndUpdate() {
+        Group g = store.createGroup(Group.of(Origin.of(SOURCE, "ga-1"), "with-attrs", null)
+                .withAttributes(java.util.Map.of("scim.externalId", List.of("E-1"))));
+        assertThat(store.findGroup(g.key()).orElseThrow().attributes()).containsEntry("scim.externalId", List.of("E-1"));
+
+        store.updateGroup(g.withAttributes(java.util.Map.of("scim.externalId", List.of("E-2"))));
+        assertThat(store.findGroup(g.key()).orElseThrow().attributes()).containsEntry("scim.externalId", List.of("E-2"));
+    }
+
+    @Test
+    void findUsersByFieldIgnoresCaseFollowsUpdatesAndKeepsToTheSource() {
+        User a = store.createUser(synced("fa", "f-1").toBuilder().displayName("Ada Lovelace")
+                .attribute("scim.externalId", "X-1").build());
+        store.createUser(User.builder("fb").origin(Origin.of(OTHER, "f-2")).displayName("Ada Lovelace")
+                .attribute("scim.externalId", "X-1").build());
+
+        try (Stream<User> s = store.findUsersByField(SOURCE, "displayName", "ADA LOVELACE")) {
+            assertThat(s.map(User::key)).containsExactly(a.key());
+        }
+        try (Stream<User> s = store.findUsersByField(SOURCE, "attributes.scim.externalId", "x-1")) {
+            assertThat(s.map(User::key)).containsExactly(a.key());
+        }
+        store.updateUser(a.toBuilder().attribute("scim.externalId", "X-9").build());
+        try (Stream<User> s = store.findUsersByField(SOURCE, "attributes.scim.externalId", "X-1")) {
+            assertThat(s.filter(u -> u.attributes().get("scim.externalId").contains("X-1"))).isEmpty();
+        }
+        try (Stream<User> s = store.findUsersByField(SOURCE, "attributes.scim.externalId", "X-9")) {
+            assertThat(s.map(User::key)).containsExactly(a.key());
+        }
+        store.deleteUser(a.key());
+        try (Stream<User> s = store.findUsersByField(SOURCE, "attributes.scim.externalId", "X-9")) {
+            assertThat(s).isEmpty();
+        }
+        assertThatThrownBy(() -> store.findUsersByField(SOURCE, "username", "fa"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void findGroupsByFieldMatchesAnAttribute() {
+        Group g = store.createGroup(Group.of(Origin.of(SOURCE, "fg-1"), "fg", null)
+                .withAttributes(java.util.Map.of("scim.externalId", List.of("G-X"))));
+        store.createGroup(Group.of(Origin.of(SOURCE, "fg-2"), "fg2", null));
+        try (Stream<Group> s = store.findGroupsByField(SOURCE, "attributes.scim.externalId", "g-x")) {
+            assertThat(s.map(Group::key)).containsExactly(g.key());
+        }
+    }
+
+    @Test
+    void memberCountAndIsMemberAnswerWithoutTheMemberList() {
+        Group g = store.createGroup(Group.local("counted"));
+        User u = store.createUser(local("counted-user"));
+        assertThat(store.memberCount(g.key(), MemberKind.USER)).isZero();
+        assertThat(store.isMember(g.key(), MemberKind.USER, u.key())).isFalse();
+        store.addMember(g.key(), MemberKind.USER, u.key());
+        assertThat(store.memberCount(g.key(), MemberKind.USER)).isEqualTo(1);
+        assertThat(store.isMember(g.key(), MemberKind.USER, u.key())).isTrue();
+    }
 }

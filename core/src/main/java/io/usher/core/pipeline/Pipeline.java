@@ -113,9 +113,9 @@ public final class Pipeline {
         return transform(source, origin, null);
     }
 
-    /** The group this record becomes (no store key). */
+    /** The group this record becomes (no store key), with the record's attributes. */
     public Group toGroup(SourceGroup source, Origin origin) {
-        return new Group(null, origin, source.name(), source.description());
+        return new Group(null, origin, source.name(), source.description(), source.attributes());
     }
 
     /** What this pipeline makes of the record, with each step explained. Never throws for bad data. */

@@ -95,6 +95,66 @@ public interface UserStore {
         return current.size() == memberKeys.size() && current.containsAll(memberKeys);
     }
 
+    /**
+     * The users the source owns whose field equals {@code value} ignoring case, for protocol layers that look
+     * users up by something other than username or origin (SCIM's {@code displayName eq}, {@code externalId eq}).
+     * {@code field} is {@code "displayName"} or {@code "attributes.NAME"} (any value of a multi-valued attribute
+     * matches). A store may answer a superset (callers check each result); the default scans
+     * {@link #usersOwnedBy}, stores with an index override it. Close the stream.
+     */
+    default Stream<User> findUsersByField(String sourceId, String field, String value) {
+        java.util.function.Predicate<User> p = fieldMatcher(field, value, User::displayName, User::attributes);
+        return usersOwnedBy(sourceId).filter(p);
+    }
+
+    /**
+     * The groups the source owns whose field equals {@code value} ignoring case; {@code field} is
+     * {@code "attributes.NAME"}. Same rules as {@link #findUsersByField}. Close the stream.
+     */
+    default Stream<Group> findGroupsByField(String sourceId, String field, String value) {
+        java.util.function.Predicate<Group> p = fieldMatcher(field, value, g -> null, Group::attributes);
+        return groupsOwnedBy(sourceId).filter(p);
+    }
+
+    /** How many direct members of one kind the group has (the default counts {@link #members}). */
+    default int memberCount(String groupKey, MemberKind kind) {
+        return members(groupKey, kind).size();
+    }
+
+    /** Whether the member is a direct member of the group (the default asks {@link #groupsOf}). */
+    default boolean isMember(String groupKey, MemberKind kind, String memberKey) {
+        return groupsOf(kind, memberKey).contains(groupKey);
+    }
+
+    private static <T> java.util.function.Predicate<T> fieldMatcher(String field, String value,
+            java.util.function.Function<T, String> displayName,
+            java.util.function.Function<T, java.util.Map<String, List<String>>> attributes) {
+        java.util.Objects.requireNonNull(value, "value");
+        String wanted = value.toLowerCase(java.util.Locale.ROOT);
+        if ("displayName".equals(field)) {
+            return t -> {
+                String v = displayName.apply(t);
+                return v != null && v.toLowerCase(java.util.Locale.ROOT).equals(wanted);
+            };
+        }
+        if (field != null && field.startsWith("attributes.") && field.length() > "attributes.".length()) {
+            String name = field.substring("attributes.".length());
+            return t -> {
+                List<String> vs = attributes.apply(t).get(name);
+                if (vs == null) {
+                    return false;
+                }
+                for (String v : vs) {
+                    if (v.toLowerCase(java.util.Locale.ROOT).equals(wanted)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        }
+        throw new IllegalArgumentException("field must be 'displayName' or 'attributes.NAME', not '" + field + "'");
+    }
+
     /** Whether groups may contain groups. When false, the engine flattens nested groups. */
     default boolean supportsNestedGroups() {
         return false;

@@ -46,6 +46,13 @@ public final class InMemoryUserStore implements UserStore {
     private final Map<String, String> groupByName = new HashMap<>();
     private final Map<String, Set<String>> groupsBySource = new HashMap<>();
 
+    /**
+     * Indexes for {@link #findUsersByField} / {@link #findGroupsByField}: field -> folded value -> keys. A field
+     * is indexed from the first time it is asked for, and kept up to date from then on.
+     */
+    private final Map<String, Map<String, Set<String>>> userFieldIndex = new HashMap<>();
+    private final Map<String, Map<String, Set<String>>> groupFieldIndex = new HashMap<>();
+
     /** group key -> member keys, per kind; member key -> group keys, per kind. */
     private final Map<MemberKind, Map<String, Set<String>>> members = new HashMap<>();
     private final Map<MemberKind, Map<String, Set<String>>> memberOf = new HashMap<>();
@@ -164,6 +171,8 @@ public final class InMemoryUserStore implements UserStore {
 
     private void index(User u) {
         users.put(u.key(), u);
+        userFieldIndex.forEach((field, idx) -> fieldValues(field, u.displayName(), u.attributes())
+                .forEach(v -> idx.computeIfAbsent(v, x -> new HashSet<>()).add(u.key())));
         userByName.put(fold(u.username()), u.key());
         if (u.origin() != null) {
             userByOrigin.put(u.origin(), u.key());
@@ -173,6 +182,8 @@ public final class InMemoryUserStore implements UserStore {
 
     private void unindex(User u) {
         users.remove(u.key());
+        userFieldIndex.forEach((field, idx) -> fieldValues(field, u.displayName(), u.attributes())
+                .forEach(v -> removeFromIndex(idx, v, u.key())));
         userByName.remove(fold(u.username()));
         if (u.origin() != null) {
             userByOrigin.remove(u.origin());
@@ -281,6 +292,8 @@ public final class InMemoryUserStore implements UserStore {
 
     private void index(Group g) {
         groups.put(g.key(), g);
+        groupFieldIndex.forEach((field, idx) -> fieldValues(field, null, g.attributes())
+                .forEach(v -> idx.computeIfAbsent(v, x -> new HashSet<>()).add(g.key())));
         groupByName.put(fold(g.name()), g.key());
         if (g.origin() != null) {
             groupByOrigin.put(g.origin(), g.key());
@@ -290,6 +303,8 @@ public final class InMemoryUserStore implements UserStore {
 
     private void unindex(Group g) {
         groups.remove(g.key());
+        groupFieldIndex.forEach((field, idx) -> fieldValues(field, null, g.attributes())
+                .forEach(v -> removeFromIndex(idx, v, g.key())));
         groupByName.remove(fold(g.name()));
         if (g.origin() != null) {
             groupByOrigin.remove(g.origin());
@@ -381,6 +396,102 @@ public final class InMemoryUserStore implements UserStore {
     @Override
     public List<StoreOperation.Outcome> apply(List<StoreOperation> operations) {
         return write(() -> UserStore.super.apply(operations));
+    }
+
+    // ---------------------------------------------------------------- lookups by field
+
+    /** Answered from an index built the first time a field is asked for (then kept current by every write). */
+    @Override
+    public Stream<User> findUsersByField(String sourceId, String field, String value) {
+        checkField(field, true);
+        String wanted = fold(Objects.requireNonNull(value, "value"));
+        List<User> out = indexed(userFieldIndex, field, wanted, () -> {
+            Map<String, Set<String>> idx = new HashMap<>();
+            users.values().forEach(u -> fieldValues(field, u.displayName(), u.attributes())
+                    .forEach(v -> idx.computeIfAbsent(v, x -> new HashSet<>()).add(u.key())));
+            return idx;
+        }, users::get);
+        return out.stream().filter(u -> u.isOwnedBy(sourceId));
+    }
+
+    @Override
+    public Stream<Group> findGroupsByField(String sourceId, String field, String value) {
+        checkField(field, false);
+        String wanted = fold(Objects.requireNonNull(value, "value"));
+        List<Group> out = indexed(groupFieldIndex, field, wanted, () -> {
+            Map<String, Set<String>> idx = new HashMap<>();
+            groups.values().forEach(g -> fieldValues(field, null, g.attributes())
+                    .forEach(v -> idx.computeIfAbsent(v, x -> new HashSet<>()).add(g.key())));
+            return idx;
+        }, groups::get);
+        return out.stream().filter(g -> g.isOwnedBy(sourceId));
+    }
+
+    private <T> List<T> indexed(Map<String, Map<String, Set<String>>> indexes, String field, String wanted,
+                                java.util.function.Supplier<Map<String, Set<String>>> build,
+                                java.util.function.Function<String, T> byKey) {
+        List<T> hit = read(() -> {
+            Map<String, Set<String>> idx = indexes.get(field);
+            return idx == null ? null : resolve(idx.get(wanted), byKey);
+        });
+        if (hit != null) {
+            return hit;
+        }
+        return write(() -> resolve(indexes.computeIfAbsent(field, f -> build.get()).get(wanted), byKey));
+    }
+
+    private static <T> List<T> resolve(Set<String> keys, java.util.function.Function<String, T> byKey) {
+        if (keys == null || keys.isEmpty()) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            out.add(byKey.apply(k));
+        }
+        return out;
+    }
+
+    private static void checkField(String field, boolean users) {
+        boolean ok = field != null && (field.startsWith("attributes.") && field.length() > 11
+                || users && field.equals("displayName"));
+        if (!ok) {
+            throw new IllegalArgumentException("field must be " + (users ? "'displayName' or " : "")
+                    + "'attributes.NAME', not '" + field + "'");
+        }
+    }
+
+    /** The folded values of a field of one record. */
+    private static List<String> fieldValues(String field, String displayName, Map<String, List<String>> attributes) {
+        if (field.equals("displayName")) {
+            return displayName == null ? List.of() : List.of(fold(displayName));
+        }
+        List<String> vs = attributes.get(field.substring("attributes.".length()));
+        if (vs == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(vs.size());
+        vs.forEach(v -> out.add(fold(v)));
+        return out;
+    }
+
+    private static void removeFromIndex(Map<String, Set<String>> idx, String value, String key) {
+        Set<String> keys = idx.get(value);
+        if (keys != null) {
+            keys.remove(key);
+            if (keys.isEmpty()) {
+                idx.remove(value);
+            }
+        }
+    }
+
+    @Override
+    public int memberCount(String groupKey, MemberKind kind) {
+        return read(() -> members.get(kind).getOrDefault(groupKey, Set.of()).size());
+    }
+
+    @Override
+    public boolean isMember(String groupKey, MemberKind kind, String memberKey) {
+        return read(() -> members.get(kind).getOrDefault(groupKey, Set.of()).contains(memberKey));
     }
 
     // ---------------------------------------------------------------- extras for tests and demos
