@@ -31,6 +31,8 @@ final class JwksCache {
     private JWKSet keys;
     private Instant fetchedAt;
     private Instant lastAttempt;
+    /** The last refetch an unknown kid caused: these are the ones rate-limited. */
+    private Instant lastForced;
     private long fetches;
 
     /** Keys fetched with {@code fetcher} (null: the fixed {@code fixed} keys). */
@@ -59,11 +61,12 @@ final class JwksCache {
         }
         JWK found = find(kid, alg);
         if (found == null && fetcher != null) {
-            if (lastAttempt != null && now.isBefore(lastAttempt.plus(minRefresh))) {
+            if (lastForced != null && now.isBefore(lastForced.plus(minRefresh))) {
                 throw new OidcException(OidcException.Reason.UNKNOWN_KEY, "no key of the provider's JWKS has the "
-                        + "token's key id, and the JWKS was fetched less than " + minRefresh.toSeconds()
-                        + " s ago (refreshes are rate-limited)");
+                        + "token's key id, and the last refresh for an unknown key id was less than " + minRefresh.toSeconds()
+                        + " s ago (refreshes on unknown key ids are rate-limited)");
             }
+            lastForced = now;
             fetch(now, true);
             found = find(kid, alg);
         }

@@ -415,7 +415,7 @@ public final class OidcProvider implements AutoCloseable {
             return this;
         }
 
-        /** Leaves a claim out (for example {@code sub} or {@code exp}). */
+        /** Leaves a claim out (for example {@code sub} or {@code exp}); a {@link #claim} of that name still applies. */
         public TokenBuilder without(String claim) {
             omitted.add(claim);
             return this;
@@ -464,13 +464,13 @@ public final class OidcProvider implements AutoCloseable {
             if (acr != null) {
                 b.claim("acr", acr);
             }
-            extra.forEach(b::claim);
             JWTClaimsSet built = b.build();
-            if (omitted.isEmpty()) {
+            if (omitted.isEmpty() && extra.isEmpty()) {
                 return built;
             }
             Map<String, Object> m = new LinkedHashMap<>(built.toJSONObject());
             omitted.forEach(m::remove);
+            m.putAll(extra); // claim() wins over without(): without("aud").claim("aud", "x") replaces it
             try {
                 return JWTClaimsSet.parse(m);
             } catch (java.text.ParseException e) {
