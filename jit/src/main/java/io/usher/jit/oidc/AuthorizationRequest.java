@@ -80,6 +80,8 @@ public record AuthorizationRequest(URI uri, String state, String nonce, String c
         private Duration maxAge;
         private String acrValues;
         private Random random = new SecureRandom();
+        private String state;
+        private String nonce;
         private final Map<String, String> extra = new LinkedHashMap<>();
 
         private Builder(URI endpoint, String clientId, URI redirectUri) {
@@ -147,6 +149,29 @@ public record AuthorizationRequest(URI uri, String state, String nonce, String c
             return this;
         }
 
+        /**
+         * A state chosen by the caller (for example a websudo challenge id) instead of a random one: at least 22
+         * URL-safe characters (128 bits as base64url).
+         */
+        public Builder state(String value) {
+            state = secret(value, "state");
+            return this;
+        }
+
+        /** A nonce chosen by the caller instead of a random one; the same rules as {@link #state(String)}. */
+        public Builder nonce(String value) {
+            nonce = secret(value, "nonce");
+            return this;
+        }
+
+        private static String secret(String value, String key) {
+            Objects.requireNonNull(value, key);
+            if (!value.matches("[A-Za-z0-9._~-]{22,256}")) {
+                throw new ConfigException(key, "must be 22 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)");
+            }
+            return value;
+        }
+
         /** The randomness for state, nonce and verifier (default {@link SecureRandom}; tests may seed one). */
         public Builder random(Random value) {
             random = Objects.requireNonNull(value, "random");
@@ -154,8 +179,8 @@ public record AuthorizationRequest(URI uri, String state, String nonce, String c
         }
 
         public AuthorizationRequest build() {
-            String state = token();
-            String nonce = token();
+            String state = this.state != null ? this.state : token();
+            String nonce = this.nonce != null ? this.nonce : token();
             String verifier = token();
             Map<String, String> p = new LinkedHashMap<>();
             p.put("response_type", "code");
