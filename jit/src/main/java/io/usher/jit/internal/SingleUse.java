@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A bounded set of used values (nonces, token digests, challenge ids), each remembered until its own expiry,
- * so that a value can be used once. When full, expired entries go first, then the oldest (a warning is logged:
- * size the cache above the number of logins within a token lifetime).
+ * so that a value can be used once. When full, expired entries at the old end go first, then the oldest (a
+ * warning is logged: size the cache above the number of logins within a token lifetime). Each use costs O(1)
+ * amortised.
  *
  * <p>Thread-safe.
  */
@@ -22,6 +23,7 @@ public final class SingleUse {
     private final Clock clock;
     private final int capacity;
     private final LinkedHashMap<String, Instant> used = new LinkedHashMap<>();
+    private long evictions;
 
     public SingleUse(Clock clock, int capacity) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -42,13 +44,17 @@ public final class SingleUse {
         }
         used.remove(value);
         if (used.size() >= capacity) {
-            purge(now);
+            purgeHead(now);
         }
         if (used.size() >= capacity) {
             Iterator<Map.Entry<String, Instant>> it = used.entrySet().iterator();
             it.next();
             it.remove();
-            LOG.warn("single-use cache full ({} entries): the oldest entry was dropped before its expiry", capacity);
+            if (evictions++ % 10_000 == 0) {
+                LOG.warn("single-use cache full ({} entries): the oldest entry was dropped before its expiry "
+                        + "({} so far); raise the capacity above the logins within a token lifetime", capacity,
+                        evictions);
+            }
         }
         used.put(value, expiresAt);
         return true;
@@ -64,7 +70,17 @@ public final class SingleUse {
         return used.size();
     }
 
-    private void purge(Instant now) {
-        used.values().removeIf(exp -> !exp.isAfter(now));
+    /**
+     * Drops expired entries from the oldest end until the first live one: entries arrive roughly in expiry order,
+     * so this frees what can be freed without scanning the whole set on every insert.
+     */
+    private void purgeHead(Instant now) {
+        Iterator<Instant> it = used.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().isAfter(now)) {
+                return;
+            }
+            it.remove();
+        }
     }
 }

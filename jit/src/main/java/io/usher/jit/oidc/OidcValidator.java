@@ -89,6 +89,7 @@ public final class OidcValidator {
     private final Duration timeout;
     private final int maxTokenLength;
     private final SingleUse used;
+    private final Map<JWK, JWSVerifier> verifiers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private OidcValidator(Builder b) {
         this.issuer = b.issuer;
@@ -198,13 +199,25 @@ public final class OidcValidator {
         return inner;
     }
 
-    private static boolean verify(SignedJWT jwt, JWK key) {
+    private boolean verify(SignedJWT jwt, JWK key) {
         try {
-            JWSVerifier v = key instanceof RSAKey ? new RSASSAVerifier((RSAKey) key) : new ECDSAVerifier((ECKey) key);
-            return jwt.verify(v);
+            return jwt.verify(verifier(key));
         } catch (JOSEException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** Verifiers per key: building one converts the JWK to a JCA key, which costs as much as a verification. */
+    private JWSVerifier verifier(JWK key) throws JOSEException {
+        JWSVerifier v = verifiers.get(key);
+        if (v == null) {
+            v = key instanceof RSAKey ? new RSASSAVerifier((RSAKey) key) : new ECDSAVerifier((ECKey) key);
+            if (verifiers.size() > 64) {
+                verifiers.clear(); // keys rotate rarely; a JWKS with more keys than this just rebuilds more often
+            }
+            verifiers.put(key, v);
+        }
+        return v;
     }
 
     private VerifiedLogin check(JWTClaimsSet c, IdTokenExpectations expect, JWSAlgorithm alg, String signature) {
