@@ -104,6 +104,28 @@ final class OpenSaml {
         return false;
     }
 
+    /** A new, empty OpenSAML object of this element name. */
+    @SuppressWarnings("unchecked")
+    static <T extends XMLObject> T build(javax.xml.namespace.QName name) {
+        ensureInitialized();
+        return (T) XMLObjectProviderRegistrySupport.getBuilderFactory().getBuilderOrThrow(name).buildObject(name);
+    }
+
+    /** Marshals an object into a DOM element (its own document). */
+    static Element marshall(XMLObject object) {
+        ensureInitialized();
+        try {
+            return XMLObjectProviderRegistrySupport.getMarshallerFactory().getMarshaller(object).marshall(object);
+        } catch (org.opensaml.core.xml.io.MarshallingException e) {
+            throw new IllegalStateException("could not marshal a " + object.getElementQName().getLocalPart(), e);
+        }
+    }
+
+    /** The element as XML text (no pretty-printing). */
+    static String serialize(Element element) {
+        return net.shibboleth.utilities.java.support.xml.SerializeSupport.nodeToString(element);
+    }
+
     /** Unmarshals an element into OpenSAML's object tree (the tree keeps the DOM it came from). */
     static XMLObject unmarshall(Element element) throws UnmarshallingException {
         ensureInitialized();
