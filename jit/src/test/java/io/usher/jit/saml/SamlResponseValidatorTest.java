@@ -212,6 +212,8 @@ class SamlResponseValidatorTest {
                         r -> r.signing(Signing.RESPONSE).signedBy(OTHER_KEY), Reason.SIGNATURE_INVALID),
                 refusedXml("NameID changed after signing", fx -> SamlAttacks.replaceNameId(
                         fx.response().build().xml(), "admin"), Reason.SIGNATURE_INVALID),
+                refusedXml("SignatureValue with one base64 character changed", fx -> flipSignatureValue(
+                        fx.response().build().xml()), Reason.SIGNATURE_INVALID),
                 refused("RSA-SHA1", r -> r.algorithm(Algorithm.RSA_SHA1), Reason.DISALLOWED_ALGORITHM),
                 refused("RSA-SHA1 on the Response", r -> r.signing(Signing.RESPONSE).algorithm(Algorithm.RSA_SHA1),
                         Reason.DISALLOWED_ALGORITHM),
@@ -390,6 +392,12 @@ class SamlResponseValidatorTest {
             caught[0] = e;
         });
         return (SamlValidationException) caught[0];
+    }
+
+    static String flipSignatureValue(String xml) {
+        int at = xml.indexOf("<ds:SignatureValue>") + "<ds:SignatureValue>".length() + 10;
+        char c = xml.charAt(at);
+        return xml.substring(0, at) + (c == 'A' ? 'B' : 'A') + xml.substring(at + 1);
     }
 
     static String b64(String xml) {
