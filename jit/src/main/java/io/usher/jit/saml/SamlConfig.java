@@ -234,6 +234,13 @@ public final class SamlConfig {
             return this;
         }
 
+        /** The IdP's entity ID and signing certificates, from its metadata ({@link SamlMetadata#parseIdp}). */
+        public Builder idp(SamlMetadata.IdpMetadata metadata) {
+            Objects.requireNonNull(metadata, "idp");
+            idpEntityId(metadata.entityId());
+            return trustedCertificates(metadata.signingCertificates());
+        }
+
         /** The IdP's entity ID (required): the Issuer of every Response and Assertion. */
         public Builder idpEntityId(String value) {
             once(idpEntityId, "idpEntityId");

@@ -137,6 +137,11 @@ public final class SamlIdp {
         return ssoUrl;
     }
 
+    /** This IdP's SAML metadata (entity ID, SSO URL for Redirect and POST, signing certificate). */
+    public String metadata() {
+        return SamlXml.metadata(this);
+    }
+
     /** The certificate an SP trusts for this IdP. */
     public X509Certificate certificate() {
         return signingKey.certificate();

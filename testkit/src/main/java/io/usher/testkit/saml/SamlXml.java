@@ -257,6 +257,41 @@ final class SamlXml {
         }
     }
 
+    static String metadata(SamlIdp idp) {
+        ensureInitialized();
+        org.opensaml.saml.saml2.metadata.EntityDescriptor entity =
+                build(org.opensaml.saml.saml2.metadata.EntityDescriptor.DEFAULT_ELEMENT_NAME);
+        entity.setEntityID(idp.entityId);
+        org.opensaml.saml.saml2.metadata.IDPSSODescriptor descriptor =
+                build(org.opensaml.saml.saml2.metadata.IDPSSODescriptor.DEFAULT_ELEMENT_NAME);
+        descriptor.addSupportedProtocol(SAMLP_NS);
+        org.opensaml.saml.saml2.metadata.KeyDescriptor key =
+                build(org.opensaml.saml.saml2.metadata.KeyDescriptor.DEFAULT_ELEMENT_NAME);
+        key.setUse(org.opensaml.security.credential.UsageType.SIGNING);
+        KeyInfo keyInfo = build(KeyInfo.DEFAULT_ELEMENT_NAME);
+        try {
+            KeyInfoSupport.addCertificate(keyInfo, idp.signingKey.certificate());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("certificate encoding failed", e);
+        }
+        key.setKeyInfo(keyInfo);
+        descriptor.getKeyDescriptors().add(key);
+        for (String binding : List.of("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+                "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")) {
+            org.opensaml.saml.saml2.metadata.SingleSignOnService sso =
+                    build(org.opensaml.saml.saml2.metadata.SingleSignOnService.DEFAULT_ELEMENT_NAME);
+            sso.setBinding(binding);
+            sso.setLocation(idp.ssoUrl);
+            descriptor.getSingleSignOnServices().add(sso);
+        }
+        entity.getRoleDescriptors().add(descriptor);
+        try {
+            return serialize(marshall(entity));
+        } catch (MarshallingException e) {
+            throw new IllegalStateException("the test IdP could not write its metadata", e);
+        }
+    }
+
     private static Signature prepareSignature(SignableSAMLObject target, SamlIdp.ResponseSpec s) {
         Signature signature = build(Signature.DEFAULT_ELEMENT_NAME);
         signature.setSigningCredential(new BasicX509Credential(s.signer.certificate(), s.signer.privateKey()));
