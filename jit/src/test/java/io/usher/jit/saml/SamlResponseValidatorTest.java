@@ -206,7 +206,23 @@ class SamlResponseValidatorTest {
                 refused("unsigned", r -> r.signing(Signing.NONE), Reason.UNSIGNED),
                 refusedXml("signatures stripped", fx -> SamlAttacks.removeSignatures(
                         fx.response().signing(Signing.BOTH).build().xml()), Reason.UNSIGNED),
+                refusedXml("an Extensions element reusing the Assertion's ID", fx -> {
+                    SamlIdp.IssuedResponse r = fx.response().build();
+                    return r.xml().replace("<saml2p:Status>", "<saml2p:Extensions><x xmlns=\"urn:x\" ID=\""
+                            + r.assertionId() + "\"/></saml2p:Extensions><saml2p:Status>");
+                }, Reason.DUPLICATE_ID),
+                refusedXml("a copy of the Assertion's Signature in Extensions", fx -> {
+                    String xml = fx.response().build().xml();
+                    String signature = xml.substring(xml.indexOf("<ds:Signature"),
+                            xml.indexOf("</ds:Signature>") + "</ds:Signature>".length());
+                    return xml.replace("<saml2p:Status>", "<saml2p:Extensions>" + signature
+                            + "</saml2p:Extensions><saml2p:Status>");
+                }, Reason.UNEXPECTED_SIGNATURE),
                 // signatures
+                refusedXml("Assertion signature referencing the Response", fx -> {
+                    SamlIdp.IssuedResponse r = fx.response().build();
+                    return r.xml().replace("URI=\"#" + r.assertionId() + "\"", "URI=\"#" + r.responseId() + "\"");
+                }, Reason.SIGNATURE_PROFILE),
                 refused("signed by an untrusted key", r -> r.signedBy(OTHER_KEY), Reason.SIGNATURE_INVALID),
                 refused("Response signed by an untrusted key, Assertion by the IdP",
                         r -> r.signing(Signing.RESPONSE).signedBy(OTHER_KEY), Reason.SIGNATURE_INVALID),
