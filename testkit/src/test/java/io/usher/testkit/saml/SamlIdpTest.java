@@ -31,6 +31,7 @@ import org.w3c.dom.NodeList;
  */
 class SamlIdpTest {
     static final TestKeys.KeyAndCertificate KEY = TestKeys.rsa("idp", 2048);
+    static final TestKeys.KeyAndCertificate OTHER = TestKeys.rsa("other", 2048);
     static final Instant NOW = Instant.parse("2026-11-29T07:00:00Z");
 
     final ManualClock clock = new ManualClock(NOW);
@@ -84,14 +85,14 @@ class SamlIdpTest {
             ((Element) signature.getParentNode()).setIdAttributeNS(null, "ID", true);
             assertThat(new XMLSignature(signature, "").checkSignatureValue(KEY.certificate())).isTrue();
             assertThat(new XMLSignature(signature, "").checkSignatureValue(
-                    TestKeys.rsa("other", 2048).certificate())).isFalse();
+                    OTHER.certificate())).isFalse();
         }
     }
 
     @Test
     void anUnsignedResponseHasNoSignatureAndAnEncryptedOneNoReadableNameId() {
         assertThat(idp.response("jane").signing(SamlIdp.Signing.NONE).build().xml()).doesNotContain("Signature");
-        String encrypted = idp.response("jane").encryptFor(TestKeys.rsa("sp", 2048).certificate()).build().xml();
+        String encrypted = idp.response("jane").encryptFor(OTHER.certificate()).build().xml();
         assertThat(encrypted).contains("EncryptedAssertion").contains("rsa-oaep-mgf1p").contains("aes256-gcm")
                 .doesNotContain(jane.id()).doesNotContain("jane@example.test");
     }
