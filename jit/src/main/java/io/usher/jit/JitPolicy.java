@@ -57,7 +57,7 @@ public final class JitPolicy {
                     "urn:oid:2.16.840.1.113730.3.1.241"),
             "givenName", List.of("given_name", "givenName",
                     "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "urn:oid:2.5.4.42"),
-            "familyName", List.of("family_name", "sn", "surname",
+            "familyName", List.of("family_name", "familyName", "sn", "surname",
                     "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4"),
             "email", List.of("email", "mail", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
                     "urn:oid:0.9.2342.19200300.100.1.3"));

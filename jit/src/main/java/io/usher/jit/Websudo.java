@@ -8,6 +8,9 @@ import io.usher.jit.oidc.AuthorizationRequest;
 import io.usher.jit.oidc.IdTokenExpectations;
 import io.usher.jit.oidc.OidcException;
 import io.usher.jit.oidc.OidcValidator;
+import io.usher.jit.saml.SamlAuthnRequest;
+import io.usher.jit.saml.SamlResponseValidator;
+import io.usher.jit.saml.SamlValidationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * redirect(req.uri());                                 // prompt=login, max_age=0, state = ch.id(), nonce = ch.nonce()
  * // 2. the callback: exchange the code (PKCE verifier req.codeVerifier()), then
  * websudo.completeOidc(session.id(), user.key(), state, idToken, validator);
+ * // (SAML: beginSaml(..., SamlAuthnRequest.builder(config, ssoUrl)) sends a ForceAuthn AuthnRequest whose ID is
+ * //  the challenge id; the ACS calls completeSaml(session.id(), user.key(), challengeId, samlResponse, validator))
  * // 3. every admin request
  * if (!websudo.touch(session.id(), user.key()).isPresent()) { restart at 1 }
  * }</pre>
@@ -93,6 +98,30 @@ public final class Websudo {
      * replaces the first challenge.
      */
     public WebsudoChallenge begin(String sessionId, String userKey) {
+        return begin(sessionId, userKey, "_" + randomToken());
+    }
+
+    /**
+     * Begins a SAML re-authentication: the AuthnRequest is built with ForceAuthn (and whatever else the builder
+     * holds, such as a RequestedAuthnContext or a signing key), and its ID becomes the challenge id, which the
+     * Response's InResponseTo must answer. Send the browser to {@code request().redirectUrl()}.
+     */
+    public SamlReauthentication beginSaml(String sessionId, String userKey, SamlAuthnRequest.Builder request) {
+        Objects.requireNonNull(request, "request");
+        linkedUser(Objects.requireNonNull(userKey, "userKey"));
+        SamlAuthnRequest authnRequest = request.forceAuthn(true).build();
+        return new SamlReauthentication(begin(sessionId, userKey, authnRequest.id()), authnRequest);
+    }
+
+    /** A SAML websudo round trip's first half: the challenge and the ForceAuthn AuthnRequest carrying its id. */
+    public record SamlReauthentication(WebsudoChallenge challenge, SamlAuthnRequest request) {
+        public SamlReauthentication {
+            Objects.requireNonNull(challenge, "challenge");
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    private WebsudoChallenge begin(String sessionId, String userKey, String challengeId) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(userKey, "userKey");
         User user = linkedUser(userKey);
@@ -103,7 +132,7 @@ public final class Websudo {
             throw new WebsudoException(WebsudoException.Reason.TOO_MANY_PENDING, "more than " + maxPending
                     + " re-authentications are pending");
         }
-        WebsudoChallenge ch = new WebsudoChallenge("_" + randomToken(), randomToken(), sessionId, userKey, issuer,
+        WebsudoChallenge ch = new WebsudoChallenge(challengeId, randomToken(), sessionId, userKey, issuer,
                 user.origin().externalId(), now, now.plus(challengeMaxAge));
         pending.put(ch.id(), ch);
         String previous = pendingBySession.put(sessionId, ch.id());
@@ -148,6 +177,28 @@ public final class Websudo {
                     + e.reason(), e);
         }
         return verify(ch, login, ch.nonce());
+    }
+
+    /**
+     * Completes a SAML re-authentication: validates the POSTed {@code SAMLResponse} as an answer to the challenge's
+     * AuthnRequest (never unsolicited) and then checks it as {@link #complete} does.
+     */
+    public WebsudoGrant completeSaml(String sessionId, String userKey, String challengeId, String samlResponse,
+                                     SamlResponseValidator validator) {
+        Objects.requireNonNull(samlResponse, "samlResponse");
+        Objects.requireNonNull(validator, "validator");
+        WebsudoChallenge ch = take(sessionId, userKey, challengeId);
+        VerifiedLogin login;
+        try {
+            login = validator.validate(samlResponse, ch.id());
+        } catch (SamlValidationException e) {
+            boolean other = e.reason() == SamlValidationException.Reason.IN_RESPONSE_TO_MISMATCH
+                    || e.reason() == SamlValidationException.Reason.UNSOLICITED_NOT_ALLOWED;
+            throw new WebsudoException(other ? WebsudoException.Reason.WRONG_CHALLENGE
+                    : WebsudoException.Reason.PROOF_INVALID, "the SAML Response " + (other
+                    ? "does not answer this challenge (" : "failed validation: ") + e.reason() + (other ? ")" : ""), e);
+        }
+        return verify(ch, login, ch.id());
     }
 
     /**
