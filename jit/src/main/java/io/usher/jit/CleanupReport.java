@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What an {@link InactiveUserCleanup} found and did.
+ * What an {@link InactiveUserCleanup} found and did. Immutable and thread-safe.
  *
  * @param dryRun          whether nothing was changed (a plan)
  * @param action          what the cleanup does to stale users

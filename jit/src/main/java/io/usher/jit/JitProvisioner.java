@@ -99,7 +99,7 @@ public final class JitProvisioner {
         String exclusion = source.pipeline().exclusionReason(su);
         if (exclusion != null) {
             if (existing.isPresent()) {
-                push.upsertUser(su); // deprovisions per the source's policy, as a sync would
+                call(() -> push.upsertUser(su)); // deprovisions per the source's policy, as a sync would
             }
             throw new JitException(JitException.Reason.EXCLUDED, "the source's filters exclude this user");
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one JIT login did to the store.
+ * What one JIT login did to the store. Immutable and thread-safe.
  *
  * @param userKey       the store key of the signed-in user
  * @param username      the user's username after the login

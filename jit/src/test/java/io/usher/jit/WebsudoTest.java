@@ -75,8 +75,8 @@ class WebsudoTest {
 
         f.clock.advance(Duration.ofSeconds(20)); // the admin types the password at the IdP
         Instant reauth = f.clock.instant();
-        WebsudoGrant g = websudo.completeOidc(SESSION, aliceKey, q.get("state"), answer(alice, req, reauth),
-                f.validator);
+        String idToken = f.idp.answer(req.uri(), alice).sign(); // the IdP reads our redirect: prompt=login honoured
+        WebsudoGrant g = websudo.completeOidc(SESSION, aliceKey, q.get("state"), idToken, f.validator);
         assertThat(g.userKey()).isEqualTo(aliceKey);
         assertThat(g.authenticatedAt()).isEqualTo(reauth);
         assertThat(g.expiresAt()).isEqualTo(reauth.plus(Duration.ofMinutes(10)));
@@ -123,6 +123,26 @@ class WebsudoTest {
         assertThatThrownBy(() -> websudo.completeOidc(SESSION, aliceKey, ch2.id(), ancient, f.validator))
                 .isInstanceOfSatisfying(WebsudoException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.STALE_AUTHENTICATION));
+    }
+
+    @Test
+    void aProviderThatIgnoresPromptLoginIsCaughtAsStale() {
+        URI login = AuthorizationRequest.builder(f.idp.authorizationUri(), JitFixture.CLIENT, CALLBACK).build().uri();
+        f.idp.answer(login, alice).sign();                     // the IdP session begins (the admin's morning login)
+        f.clock.advance(Duration.ofMinutes(3));
+        f.idp.ignorePromptLogin(true);
+        WebsudoChallenge ch = websudo.begin(SESSION, aliceKey);
+        String reused = f.idp.answer(redirect(ch).uri(), alice).sign();
+        assertThatThrownBy(() -> websudo.completeOidc(SESSION, aliceKey, ch.id(), reused, f.validator))
+                .isInstanceOfSatisfying(WebsudoException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.STALE_AUTHENTICATION);
+                    assertThat(e.getMessage()).contains("180 s before");
+                });
+        f.idp.ignorePromptLogin(false);
+        WebsudoChallenge again = websudo.begin(SESSION, aliceKey);
+        websudo.completeOidc(SESSION, aliceKey, again.id(), f.idp.answer(redirect(again).uri(), alice).sign(),
+                f.validator);
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
     }
 
     @Test

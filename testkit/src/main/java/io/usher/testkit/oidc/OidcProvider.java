@@ -106,6 +106,8 @@ public final class OidcProvider implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private volatile int failJwksWith;
     private volatile String userInfoSubject;
+    private volatile boolean ignorePromptLogin;
+    private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
 
     private OidcProvider(InMemoryDirectory directory, Clock clock) throws IOException {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -203,6 +205,49 @@ public final class OidcProvider implements AutoCloseable {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         accessTokens.put(token, userId);
         return token;
+    }
+
+    /**
+     * Answers an authorization request (the URI a relying party redirected the browser to) for the directory user
+     * with this id, as a provider's login page would: an ID token builder prefilled with the request's
+     * {@code client_id} as audience and its {@code nonce}, and {@code auth_time} = now when the user has no session
+     * here yet or the request says {@code prompt=login} or {@code max_age=0} (unless this provider
+     * {@link #ignorePromptLogin ignores them}), else the time of the user's last authentication here.
+     */
+    public TokenBuilder answer(URI authorizationRequest, String userId) {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = authorizationRequest.getRawQuery();
+        for (String kv : raw == null ? new String[0] : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                q.put(java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        if (!"code".equals(q.get("response_type")) || q.get("client_id") == null) {
+            throw new IllegalArgumentException("not an authorization code request (response_type=code, client_id)");
+        }
+        boolean force = java.util.Arrays.asList(q.getOrDefault("prompt", "").split(" ")).contains("login")
+                || "0".equals(q.get("max_age"));
+        Instant now = clock.instant();
+        Instant previous = sessions.get(userId);
+        Instant authTime = previous != null && (!force || ignorePromptLogin) ? previous : now;
+        sessions.put(userId, authTime);
+        TokenBuilder b = idToken(userId).audience(q.get("client_id")).authTime(authTime);
+        if (q.get("nonce") != null) {
+            b.nonce(q.get("nonce"));
+        }
+        return b;
+    }
+
+    /** Makes the provider reuse a user's session even when asked for {@code prompt=login} (a real-world bug). */
+    public void ignorePromptLogin(boolean value) {
+        ignorePromptLogin = value;
+    }
+
+    /** Forgets every user's session here (the next answer authenticates afresh). */
+    public void logoutAll() {
+        sessions.clear();
     }
 
     /** Starts an ID token for the directory user with this id; valid (signed, five minutes) unless told otherwise. */

@@ -127,6 +127,28 @@ class OidcProviderTest {
     }
 
     @Test
+    void answersAuthorizationRequestsWithSessionsAndPromptLogin() throws Exception {
+        URI plain = URI.create(idp.authorizationUri() + "?response_type=code&client_id=app&nonce=n%201&state=s");
+        URI reauth = URI.create(idp.authorizationUri() + "?response_type=code&client_id=app&nonce=n2&prompt=login");
+        Instant first = clock.instant();
+        var c1 = SignedJWT.parse(idp.answer(plain, uid).sign()).getJWTClaimsSet();
+        assertThat(c1.getAudience()).containsExactly("app");
+        assertThat(c1.getStringClaim("nonce")).isEqualTo("n 1");
+        assertThat(c1.getLongClaim("auth_time")).isEqualTo(first.getEpochSecond());
+        clock.advance(java.time.Duration.ofMinutes(30));
+        assertThat(SignedJWT.parse(idp.answer(plain, uid).sign()).getJWTClaimsSet().getLongClaim("auth_time"))
+                .as("the session is reused").isEqualTo(first.getEpochSecond());
+        assertThat(SignedJWT.parse(idp.answer(reauth, uid).sign()).getJWTClaimsSet().getLongClaim("auth_time"))
+                .as("prompt=login authenticates again").isEqualTo(clock.instant().getEpochSecond());
+        clock.advance(java.time.Duration.ofMinutes(30));
+        idp.ignorePromptLogin(true);
+        assertThat(SignedJWT.parse(idp.answer(reauth, uid).sign()).getJWTClaimsSet().getLongClaim("auth_time"))
+                .as("a provider that ignores prompt=login").isEqualTo(first.getEpochSecond() + 1800);
+        assertThatThrownBy(() -> idp.answer(URI.create(idp.authorizationUri() + "?client_id=app"), uid))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void directoryChangesShowInTheNextToken() throws Exception {
         dir.renameUser(uid, "zoe.z");
         assertThat(SignedJWT.parse(idp.idToken(uid).audience("a").sign()).getJWTClaimsSet()
