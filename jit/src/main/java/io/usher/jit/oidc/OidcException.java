@@ -18,6 +18,8 @@ public final class OidcException extends UsherException {
         TOO_LARGE,
         /** {@code alg: none}: an unsigned token. */
         UNSIGNED,
+        /** The header's {@code typ} says another kind of JWT (an access token, a logout token, a security event). */
+        WRONG_TOKEN_TYPE,
         /** The algorithm is not on the allow-list (every HS* is off it: a public key is never a MAC secret). */
         ALG_NOT_ALLOWED,
         /** No key of the provider's JWKS has the token's {@code kid}, even after a refresh. */

@@ -48,7 +48,8 @@ import java.util.Set;
  * {@link OidcException.Reason}):
  *
  * <ol>
- *   <li>size, then JWT syntax; an encrypted token (JWE, when a decryption key is configured) is decrypted with an
+ *   <li>size, then JWT syntax, and a {@code typ} that is not another kind of JWT (access, logout, event token);
+ *       an encrypted token (JWE, when a decryption key is configured) is decrypted with an
  *       allow-listed algorithm (RSA-OAEP family; never RSA1_5) and must contain a <em>signed</em> JWT;
  *   <li>{@code alg}: never {@code none}, never HS* (the provider's public key is no MAC secret), and on the
  *       allow-list (default RS256/384/512, PS256/384/512, ES256/384/512);
@@ -76,6 +77,10 @@ public final class OidcValidator {
     private static final Set<EncryptionMethod> JWE_METHODS = Set.of(EncryptionMethod.A128GCM,
             EncryptionMethod.A192GCM, EncryptionMethod.A256GCM, EncryptionMethod.A128CBC_HS256,
             EncryptionMethod.A192CBC_HS384, EncryptionMethod.A256CBC_HS512);
+
+    /** Explicitly typed JWTs that are not ID tokens (RFC 9068 access tokens, logout tokens, security events). */
+    private static final Set<String> OTHER_TYPES = Set.of("at+jwt", "application/at+jwt", "logout+jwt",
+            "application/logout+jwt", "secevent+jwt", "application/secevent+jwt");
 
     private final String issuer;
     private final String clientId;
@@ -138,6 +143,10 @@ public final class OidcValidator {
             throw fail(OidcException.Reason.TOO_LARGE, "the token is longer than " + maxTokenLength + " characters");
         }
         SignedJWT jwt = signedJwt(idToken.trim());
+        com.nimbusds.jose.JOSEObjectType typ = jwt.getHeader().getType();
+        if (typ != null && OTHER_TYPES.contains(typ.getType().toLowerCase(java.util.Locale.ROOT))) {
+            throw fail(OidcException.Reason.WRONG_TOKEN_TYPE, "typ says this JWT is not an ID token");
+        }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
             throw fail(OidcException.Reason.ALG_NOT_ALLOWED, alg + " is a MAC algorithm; ID tokens must be signed "

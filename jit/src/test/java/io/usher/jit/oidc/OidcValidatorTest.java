@@ -86,6 +86,8 @@ class OidcValidatorTest {
                 c("HS256 keyed with the public key", t -> t.attack(Attack.HS256_WITH_PUBLIC_KEY), Reason.ALG_NOT_ALLOWED),
                 c("unknown kid", t -> t.attack(Attack.UNKNOWN_KID), Reason.UNKNOWN_KEY),
                 c("tampered payload", t -> t.attack(Attack.TAMPERED), Reason.BAD_SIGNATURE),
+                c("an RFC 9068 access token", t -> t.type("at+jwt"), Reason.WRONG_TOKEN_TYPE),
+                c("a logout token", t -> t.type("logout+jwt"), Reason.WRONG_TOKEN_TYPE),
                 c("wrong audience", t -> t.without("aud").claim("aud", "someone-else"), Reason.WRONG_AUDIENCE),
                 c("no audience", t -> t.without("aud"), Reason.MISSING_CLAIM),
                 c("wrong issuer", t -> t.issuer("https://evil.example"), Reason.WRONG_ISSUER),

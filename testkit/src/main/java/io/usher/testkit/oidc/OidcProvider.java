@@ -383,6 +383,7 @@ public final class OidcProvider implements AutoCloseable {
         private Attack attack;
         private RSAKey encryptTo;
         private String kid;
+        private String type = "JWT";
 
         private TokenBuilder(DirectoryUser user) {
             this.user = user;
@@ -463,6 +464,12 @@ public final class OidcProvider implements AutoCloseable {
         /** Leaves a claim out (for example {@code sub} or {@code exp}); a {@link #claim} of that name still applies. */
         public TokenBuilder without(String claim) {
             omitted.add(claim);
+            return this;
+        }
+
+        /** The header's {@code typ} (default {@code JWT}); {@code at+jwt} makes it look like an RFC 9068 access token. */
+        public TokenBuilder type(String value) {
+            type = value;
             return this;
         }
 
@@ -561,8 +568,8 @@ public final class OidcProvider implements AutoCloseable {
                 signingKey = newKey(alg);
                 headerKid = signingKey.getKeyID();
             }
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(headerKid).type(JOSEObjectType.JWT).build(),
-                    claims);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(headerKid).type(new JOSEObjectType(type))
+                    .build(), claims);
             jwt.sign(signingKey instanceof RSAKey ? new RSASSASigner((RSAKey) signingKey)
                     : new ECDSASigner((ECKey) signingKey));
             String compact = jwt.serialize();
