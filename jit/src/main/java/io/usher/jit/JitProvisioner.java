@@ -87,6 +87,12 @@ public final class JitProvisioner {
             throw new JitException(JitException.Reason.WRONG_ISSUER, "the login comes from another identity "
                     + "provider than source '" + policy.sourceId() + "' takes");
         }
+        try {
+            Values.requireText(login.subject(), "subject");
+        } catch (IllegalArgumentException e) {
+            throw new JitException(JitException.Reason.INVALID_ATTRIBUTES, "the login's subject cannot identify a "
+                    + "user (" + e.getMessage() + ")");
+        }
         UserStore store = engine.store();
         Source source = engine.source(policy.sourceId());
         SourcePush push = engine.push(policy.sourceId());

@@ -246,6 +246,21 @@ class JitProvisionerTest {
     }
 
     @Test
+    void aSubjectThatCannotBeAnExternalIdIsRefusedWithAReason() {
+        try (JitFixture f = autoCreate()) {
+            for (String bad : List.of("line\nbreak", "x".repeat(2000), " ")) {
+                VerifiedLogin login = new VerifiedLogin(VerifiedLogin.Protocol.SAML, f.idp.issuer(), bad, "_id",
+                        JitFixture.T0, null, Map.of("preferred_username", List.of("eve")));
+                assertThatThrownBy(() -> f.jit.provision(login)).isInstanceOfSatisfying(JitException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(JitException.Reason.INVALID_ATTRIBUTES);
+                    assertThat(e.getMessage()).doesNotContain(bad.trim().isEmpty() ? "\u0000" : bad);
+                });
+            }
+            assertThat(f.store.userCount()).isZero();
+        }
+    }
+
+    @Test
     void subjectIsTheDefaultUsernameSource() {
         try (JitFixture f = new JitFixture()) {
             JitProvisioner bySubject = JitProvisioner.builder().engine(f.engine).clock(f.clock)
