@@ -111,6 +111,11 @@ class JavaSamlVectorsTest {
 
     @TestFactory
     Stream<DynamicTest> everyManifestRowIsJudgedAsItSays() throws IOException {
+        if (SharedVectors.find("saml/java-saml").isEmpty()) {
+            // one test that skips (or fails under CI=true) with the message, so the report shows why
+            return Stream.of(DynamicTest.dynamicTest("java-saml vectors", () -> SharedVectors.require(
+                    "saml/java-saml")));
+        }
         Path dir = SharedVectors.require("saml/java-saml");
         List<Row> rows = manifest(dir);
         assertThat(rows).hasSizeGreaterThanOrEqualTo(27);
