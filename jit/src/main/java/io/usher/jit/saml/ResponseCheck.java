@@ -70,6 +70,8 @@ final class ResponseCheck {
     private static final String XMLENC_NS = "http://www.w3.org/2001/04/xmlenc#";
     private static final String XML_NS = "http://www.w3.org/XML/1998/namespace";
     private static final String BEARER = SubjectConfirmation.METHOD_BEARER;
+    /** Deeper than any real Response (about 10 levels); deeper trees are refused before recursive code sees them. */
+    private static final int MAX_DEPTH = 64;
 
     private final SamlConfig config;
     private final String expectedInResponseTo;
@@ -114,6 +116,9 @@ final class ResponseCheck {
             throw fail(Reason.NOT_A_SAML2_RESPONSE, "the root element is not a SAML 2.0 protocol Response");
         }
         Census census = Census.of(root);
+        if (census.tooDeep) {
+            throw fail(Reason.MALFORMED_XML, "the XML nests deeper than " + MAX_DEPTH + " levels");
+        }
         if (census.duplicateId) {
             throw fail(Reason.DUPLICATE_ID, "two elements carry the same ID");
         }
@@ -217,6 +222,7 @@ final class ResponseCheck {
         int encryptedAssertions;
         final List<Element> signatures = new ArrayList<>();
         boolean duplicateId;
+        boolean tooDeep;
 
         static Census of(Element top) {
             Census c = new Census();
@@ -226,6 +232,9 @@ final class ResponseCheck {
             while (node != null) {
                 if (node.getNodeType() == Node.ELEMENT_NODE) {
                     Element e = (Element) node;
+                    if (!c.tooDeep && depth(e, top) > MAX_DEPTH) {
+                        c.tooDeep = true;
+                    }
                     String ns = e.getNamespaceURI();
                     String local = e.getLocalName();
                     if (SAMLConstants.SAML20P_NS.equals(ns) && "Response".equals(local)) {
@@ -252,6 +261,14 @@ final class ResponseCheck {
                 node = next(node, top);
             }
             return c;
+        }
+
+        private static int depth(Node node, Node top) {
+            int depth = 0;
+            for (Node n = node; n != top && n != null && depth <= MAX_DEPTH; n = n.getParentNode()) {
+                depth++;
+            }
+            return depth;
         }
 
         private static Node next(Node node, Node top) {
@@ -444,6 +461,9 @@ final class ResponseCheck {
             throw fail(Reason.DECRYPTION_FAILED, "the EncryptedAssertion did not decrypt to an Assertion");
         }
         Census census = Census.of(element);
+        if (census.tooDeep) {
+            throw fail(Reason.MALFORMED_XML, "the decrypted Assertion nests deeper than " + MAX_DEPTH + " levels");
+        }
         if (census.duplicateId) {
             throw fail(Reason.DUPLICATE_ID, "two elements in the decrypted Assertion carry the same ID");
         }
@@ -635,7 +655,8 @@ final class ResponseCheck {
         if (statement.getAuthnInstant().isAfter(now.plus(skew))) {
             throw fail(Reason.AUTHN_STATEMENT_INVALID, "the AuthnInstant is in the future");
         }
-        if (statement.getSessionNotOnOrAfter() != null && !now.minus(skew).isBefore(statement.getSessionNotOnOrAfter())) {
+        Instant sessionEnd = statement.getSessionNotOnOrAfter();
+        if (sessionEnd != null && !now.minus(skew).isBefore(sessionEnd)) {
             throw fail(Reason.AUTHN_STATEMENT_INVALID, "the AuthnStatement SessionNotOnOrAfter has passed");
         }
         return statement.getAuthnInstant();

@@ -50,15 +50,17 @@ public final class SamlAuthnRequest {
     private final Instant issueInstant;
     private final boolean forceAuthn;
     private final String xml;
+    private final String postXml;
     private final String redirectUrl;
     private final String relayState;
 
-    private SamlAuthnRequest(String id, Instant issueInstant, boolean forceAuthn, String xml, String redirectUrl,
-            String relayState) {
+    private SamlAuthnRequest(String id, Instant issueInstant, boolean forceAuthn, String xml, String postXml,
+            String redirectUrl, String relayState) {
         this.id = id;
         this.issueInstant = issueInstant;
         this.forceAuthn = forceAuthn;
         this.xml = xml;
+        this.postXml = postXml;
         this.redirectUrl = redirectUrl;
         this.relayState = relayState;
     }
@@ -91,9 +93,12 @@ public final class SamlAuthnRequest {
         return redirectUrl;
     }
 
-    /** The {@code SAMLRequest} form value for the HTTP-POST binding (base64 of the XML, not deflated). */
+    /**
+     * The {@code SAMLRequest} form value for the HTTP-POST binding: base64 of the XML, not deflated; with an
+     * enveloped RSA-SHA256 signature when the request was built with {@link Builder#signWith(PrivateKey)}.
+     */
     public String postValue() {
-        return Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(postXml.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The RelayState sent along, or null. */
@@ -155,11 +160,14 @@ public final class SamlAuthnRequest {
             return this;
         }
 
-        /** Signs the Redirect query string with this SP key (RSA-SHA256). */
+        /**
+         * Signs with this SP key (RSA-SHA256): the Redirect query string as that binding specifies, and the POST
+         * value's XML with an enveloped signature.
+         */
         public Builder signWith(PrivateKey key) {
             Objects.requireNonNull(key, "signingKey");
-            if (!"RSA".equals(key.getAlgorithm())) {
-                throw new ConfigException("signingKey", "must be an RSA private key");
+            if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey)) {
+                throw new ConfigException("signingKey", "must be an RSA private key with its CRT parameters");
             }
             signingKey = key;
             return this;
@@ -213,6 +221,7 @@ public final class SamlAuthnRequest {
                 request.setRequestedAuthnContext(context);
             }
             String xml = OpenSaml.serialize(OpenSaml.marshall(request));
+            String postXml = signingKey == null ? xml : signedXml(request);
 
             StringBuilder query = new StringBuilder("SAMLRequest=").append(encode(
                     Base64.getEncoder().encodeToString(deflate(xml.getBytes(StandardCharsets.UTF_8)))));
@@ -232,7 +241,34 @@ public final class SamlAuthnRequest {
                 }
             }
             String url = idpSsoUrl + (idpSsoUrl.contains("?") ? "&" : "?") + query;
-            return new SamlAuthnRequest(id, now, forceAuthn, xml, url, relayState);
+            return new SamlAuthnRequest(id, now, forceAuthn, xml, postXml, url, relayState);
+        }
+
+        private String signedXml(AuthnRequest request) {
+            try {
+                java.security.interfaces.RSAPrivateCrtKey key = (java.security.interfaces.RSAPrivateCrtKey) signingKey;
+                java.security.PublicKey publicKey = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                        new java.security.spec.RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
+                org.opensaml.xmlsec.signature.Signature signature =
+                        OpenSaml.build(org.opensaml.xmlsec.signature.Signature.DEFAULT_ELEMENT_NAME);
+                signature.setSigningCredential(new org.opensaml.security.credential.BasicCredential(publicKey, key));
+                signature.setSignatureAlgorithm(SamlAlgorithms.RSA_SHA256);
+                signature.setCanonicalizationAlgorithm(SamlAlgorithms.EXC_C14N);
+                request.setSignature(signature);
+                if (signature.getContentReferences().isEmpty()) {
+                    signature.getContentReferences().add(new org.opensaml.saml.common.SAMLObjectContentReference(
+                            request));
+                }
+                ((org.opensaml.saml.common.SAMLObjectContentReference) signature.getContentReferences().get(0))
+                        .setDigestAlgorithm(SamlAlgorithms.DIGEST_SHA256);
+                request.releaseDOM();
+                org.w3c.dom.Element element = OpenSaml.marshall(request);
+                org.opensaml.xmlsec.signature.support.Signer.signObject(signature);
+                return OpenSaml.serialize(element);
+            } catch (GeneralSecurityException | org.opensaml.xmlsec.signature.support.SignatureException e) {
+                throw new ConfigException("signingKey", "could not sign with the key (" + e.getClass()
+                        .getSimpleName() + ")");
+            }
         }
 
         private static String encode(String value) {

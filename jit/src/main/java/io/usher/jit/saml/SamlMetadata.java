@@ -129,7 +129,8 @@ public final class SamlMetadata {
                         certificates.add(c);
                     }
                 }
-            } catch (CertificateException e) {
+            } catch (CertificateException | RuntimeException e) {
+                // cryptacular throws an unchecked StreamException on a truncated certificate
                 throw new ConfigException("idpMetadata", "a signing certificate cannot be decoded");
             }
         }

@@ -78,13 +78,17 @@ public interface SamlReplayCache {
         public boolean firstUse(String key, Instant expiresAt) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(expiresAt, "expiresAt");
+            Instant now = clock.instant();
+            Instant held = cache.getIfPresent(key);
+            if (held != null && held.isAfter(now)) {
+                return false; // a replay is a replay, full cache or not
+            }
             if (cache.estimatedSize() >= maxEntries) {
                 cache.cleanUp();
                 if (cache.estimatedSize() >= maxEntries) {
                     throw new IllegalStateException("replay cache is full (" + maxEntries + " live entries)");
                 }
             }
-            Instant now = clock.instant();
             boolean[] first = {false};
             cache.asMap().compute(key, (k, existing) -> {
                 if (existing == null || !existing.isAfter(now)) {

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -112,6 +111,11 @@ class JavaSamlVectorsTest {
 
     @TestFactory
     Stream<DynamicTest> everyManifestRowIsJudgedAsItSays() throws IOException {
+        if (SharedVectors.find("saml/java-saml").isEmpty()) {
+            // one test that skips (or fails under CI=true) with the message, so the report shows why
+            return Stream.of(DynamicTest.dynamicTest("java-saml vectors", () -> SharedVectors.require(
+                    "saml/java-saml")));
+        }
         Path dir = SharedVectors.require("saml/java-saml");
         List<Row> rows = manifest(dir);
         assertThat(rows).hasSizeGreaterThanOrEqualTo(27);
@@ -149,20 +153,5 @@ class JavaSamlVectorsTest {
             }
             default -> throw new AssertionError("unknown verdict " + row.verdict() + " in the manifest");
         }
-    }
-
-    @Test
-    void theLegacyFilesAreRefusedForTheWeakKeyWhenOnlySha1IsAllowedAway() throws Exception {
-        // with SHA-256-only settings the algorithm check comes first; this pins that the 1024-bit key would be
-        // refused on its own too, so a host that wrongly widens the algorithm list still gets no 1024-bit RSA
-        Path dir = SharedVectors.require("saml/java-saml");
-        Row row = manifest(dir).stream().filter(r -> r.file().equals("valid_response.xml.base64")).findFirst()
-                .orElseThrow();
-        X509Certificate cert;
-        try (InputStream in = Files.newInputStream(dir.resolve(row.cert()))) {
-            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        assertThat(((java.security.interfaces.RSAPublicKey) cert.getPublicKey()).getModulus().bitLength())
-                .isEqualTo(1024);
     }
 }

@@ -69,6 +69,26 @@ class SamlAuthnRequestTest {
     }
 
     @Test
+    void aSignedPostValueCarriesAnEnvelopedSignatureThatVerifiesWithTheSpCertificate() throws Exception {
+        SamlAuthnRequest request = SamlAuthnRequest.builder(f.config().build(), sso)
+                .signWith(SamlFixture.SP_KEY.privateKey()).build();
+        String xml = new String(Base64.getDecoder().decode(request.postValue()), StandardCharsets.UTF_8);
+        assertThat(request.xml()).doesNotContain("Signature");   // the Redirect binding signs the query instead
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(
+                new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        doc.getDocumentElement().setIdAttributeNS(null, "ID", true);
+        org.w3c.dom.Element signature = (org.w3c.dom.Element) doc.getElementsByTagNameNS(
+                "http://www.w3.org/2000/09/xmldsig#", "Signature").item(0);
+        assertThat(signature.getParentNode()).isSameAs(doc.getDocumentElement());
+        assertThat(new org.apache.xml.security.signature.XMLSignature(signature, "")
+                .checkSignatureValue(SamlFixture.SP_KEY.certificate())).isTrue();
+        assertThat(new org.apache.xml.security.signature.XMLSignature(signature, "")
+                .checkSignatureValue(SamlFixture.IDP_KEY.certificate())).isFalse();
+    }
+
+    @Test
     void theBuilderRefusesBadSettingsByName() {
         SamlConfig config = f.config().build();
         assertThatThrownBy(() -> SamlAuthnRequest.builder(config, "not a url")).isInstanceOf(ConfigException.class)

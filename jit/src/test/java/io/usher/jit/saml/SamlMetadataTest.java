@@ -82,4 +82,14 @@ class SamlMetadataTest {
         String withoutKeys = SamlMetadata.spMetadata(f.config().build(), null, null);
         assertThat(withoutKeys).contains("AuthnRequestsSigned=\"false\"").doesNotContain("KeyDescriptor");
     }
+
+    @Test
+    void aTruncatedCertificateInMetadataIsAConfigErrorNotAStreamException() {
+        // found by SamlMetadataProperties: cryptacular's unchecked StreamException escaped parseIdp
+        String md = f.idp.metadata();
+        int at = md.indexOf("<ds:X509Certificate>") + "<ds:X509Certificate>".length() + 40;
+        String damaged = md.substring(0, at) + md.substring(at + 1);
+        assertThatThrownBy(() -> SamlMetadata.parseIdp(damaged, null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("signing certificate cannot be decoded");
+    }
 }

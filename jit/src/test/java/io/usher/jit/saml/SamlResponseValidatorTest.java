@@ -190,6 +190,10 @@ class SamlResponseValidatorTest {
                 new Case("not XML", fx -> b64("hello, I am not XML"), b -> { }, REQUEST, Reason.MALFORMED_XML),
                 new Case("DEFLATE-compressed (POST is never inflated)", fx -> deflated(fx.response().build().xml()),
                         b -> { }, REQUEST, Reason.MALFORMED_XML),
+                new Case("nested 100,000 levels deep", fx -> b64("<samlp:Response xmlns:samlp="
+                        + "'urn:oasis:names:tc:SAML:2.0:protocol'>" + "<a>".repeat(100_000) + "</a>".repeat(100_000)
+                        + "</samlp:Response>"), b -> b.maxResponseSize(4 * 1024 * 1024), REQUEST,
+                        Reason.MALFORMED_XML),
                 new Case("another root element", fx -> b64("<a xmlns='urn:x'/>"), b -> { }, REQUEST,
                         Reason.NOT_A_SAML2_RESPONSE),
                 new Case("a SAML 2.0 AuthnRequest instead of a Response", fx -> b64(

@@ -3,6 +3,7 @@ package io.usher.jit.saml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -14,15 +15,25 @@ final class SharedVectors {
     private SharedVectors() {
     }
 
-    /** The folder {@code shared/vectors/<relative>}, or a skip (failure under CI) when it is missing. */
-    static Path require(String relative) {
+    /** The folder {@code shared/vectors/<relative>}, if it is found above the working directory. */
+    static Optional<Path> find(String relative) {
         Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared").resolve("vectors").resolve(relative);
             if (Files.isDirectory(candidate)) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
+        return Optional.empty();
+    }
+
+    /** The folder {@code shared/vectors/<relative>}, or a skip (failure under CI) when it is missing. */
+    static Path require(String relative) {
+        Optional<Path> found = find(relative);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         String message = "shared test vectors 'shared/vectors/" + relative + "' not found above " + start
                 + " (expected at ../shared/vectors from the repository root)";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
