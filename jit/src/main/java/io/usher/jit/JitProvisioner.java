@@ -119,10 +119,14 @@ public final class JitProvisioner {
         }
 
         List<Change> changes = new ArrayList<>();
-        PushResult userResult = upsert(push, su, existing, origin);
+        PushResult userResult = unchanged(source, su, existing, origin);
+        if (userResult == null) {
+            userResult = upsert(push, su, existing, origin);
+        }
         changes.addAll(userResult.changes());
-        User user = store.findUserByOrigin(origin).orElseThrow(() -> new JitException(JitException.Reason.STORE,
-                "the user is not in the store after provisioning"));
+        User user = !userResult.changed() && userResult.value() instanceof User ? (User) userResult.value()
+                : store.findUserByOrigin(origin).orElseThrow(() -> new JitException(JitException.Reason.STORE,
+                        "the user is not in the store after provisioning"));
 
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
@@ -133,6 +137,23 @@ public final class JitProvisioner {
         LOG.debug("JIT login for source {}: user {} {}, +{} -{} groups", policy.sourceId(), user.key(), action,
                 added.size(), removed.size());
         return new JitResult(user.key(), user.username(), action, added, removed, changes, warnings);
+    }
+
+    /**
+     * The common case of a login — an active user whose record already says what the login says — answered
+     * without a push run (the same comparison the push would make); null when the push must decide.
+     */
+    private PushResult unchanged(Source source, SourceUser su, Optional<User> existing, Origin origin) {
+        if (existing.isEmpty() || !existing.get().active() || !policy.updatesUsers()) {
+            return null;
+        }
+        try {
+            User desired = source.pipeline().toUser(su, origin);
+            return desired.sameValuesAs(existing.get()) && origin.equals(existing.get().origin())
+                    ? new PushResult(List.of(), existing.get().key(), existing.get()) : null;
+        } catch (UsherException | IllegalArgumentException e) {
+            return null; // the push reports it
+        }
     }
 
     private PushResult upsert(SourcePush push, SourceUser su, Optional<User> existing, Origin origin) {
