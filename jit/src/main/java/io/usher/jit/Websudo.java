@@ -209,6 +209,11 @@ public final class Websudo {
     public WebsudoGrant complete(String sessionId, String userKey, String challengeId, VerifiedLogin login) {
         Objects.requireNonNull(login, "login");
         WebsudoChallenge ch = take(sessionId, userKey, challengeId);
+        if (login.protocol() == VerifiedLogin.Protocol.OIDC && login.first("auth_time") == null) {
+            // without auth_time the login's time is the token's iat, which says nothing about the authentication
+            throw new WebsudoException(WebsudoException.Reason.PROOF_INVALID, "the ID token has no auth_time, so "
+                    + "it cannot show a fresh authentication (validate it with max_age, as completeOidc does)");
+        }
         return verify(ch, login, login.protocol() == VerifiedLogin.Protocol.OIDC ? ch.nonce() : ch.id());
     }
 

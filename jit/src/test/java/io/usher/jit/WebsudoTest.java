@@ -168,6 +168,25 @@ class WebsudoTest {
     }
 
     @Test
+    void anOidcLoginWithoutAuthTimeCannotCompleteThroughTheGenericPath() {
+        WebsudoChallenge ch = websudo.begin(SESSION, aliceKey);
+        String token = f.idp.idToken(alice).audience(JitFixture.CLIENT).nonce(ch.nonce()).withoutAuthTime().sign();
+        VerifiedLogin login = f.validator.validate(token, io.usher.jit.oidc.IdTokenExpectations.nonce(ch.nonce()));
+        assertThat(login.authenticatedAt()).as("iat stands in").isEqualTo(f.clock.instant());
+        assertThatThrownBy(() -> websudo.complete(SESSION, aliceKey, ch.id(), login))
+                .isInstanceOfSatisfying(WebsudoException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.PROOF_INVALID);
+                    assertThat(e.getMessage()).contains("auth_time");
+                });
+        WebsudoChallenge ch2 = websudo.begin(SESSION, aliceKey);
+        String withAuthTime = f.idp.idToken(alice).audience(JitFixture.CLIENT).nonce(ch2.nonce())
+                .authTime(f.clock.instant()).sign();
+        websudo.complete(SESSION, aliceKey, ch2.id(),
+                f.validator.validate(withAuthTime, io.usher.jit.oidc.IdTokenExpectations.nonce(ch2.nonce())));
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+    }
+
+    @Test
     void replayedProofIsRefused() {
         WebsudoChallenge ch = websudo.begin(SESSION, aliceKey);
         AuthorizationRequest req = redirect(ch);
