@@ -256,6 +256,32 @@ class OidcValidatorTest {
     }
 
     @Test
+    void aKidNamingAKeyOfAnotherTypeIsAKeyMismatch() {
+        String ecKid = idp.rotateKey(JWSAlgorithm.ES256);
+        idp.rotateKey(JWSAlgorithm.RS256); // RSA signs again; the EC key stays published
+        String confused = token().keyId(ecKid).sign();
+        assertRefused(() -> validator.validate(confused, IdTokenExpectations.nonce("n-1")), Reason.KEY_MISMATCH,
+                confused);
+    }
+
+    @Test
+    void rsa15KeyTransportIsNeverDecrypted() throws Exception {
+        RSAKey rp = new RSAKeyGenerator(2048).keyID("rp").generate();
+        OidcValidator withKey = validator(b -> b.decryptionKey(rp));
+        com.nimbusds.jose.JWEObject jwe = new com.nimbusds.jose.JWEObject(
+                new com.nimbusds.jose.JWEHeader.Builder(com.nimbusds.jose.JWEAlgorithm.RSA1_5,
+                        com.nimbusds.jose.EncryptionMethod.A128CBC_HS256).contentType("JWT").build(),
+                new com.nimbusds.jose.Payload(com.nimbusds.jwt.SignedJWT.parse(token().sign())));
+        jwe.encrypt(new com.nimbusds.jose.crypto.RSAEncrypter(rp.toPublicJWK()));
+        String token = jwe.serialize();
+        assertThatThrownBy(() -> withKey.validate(token, IdTokenExpectations.nonce("n-1")))
+                .isInstanceOfSatisfying(OidcException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.DECRYPTION_FAILED);
+                    assertThat(e.getMessage()).contains("RSA1_5").contains("not allowed");
+                });
+    }
+
+    @Test
     void oversizedAndGarbageInputs() {
         assertRefused(() -> validator.validate("x".repeat(40_000), IdTokenExpectations.withoutNonce()),
                 Reason.TOO_LARGE, "");
