@@ -86,6 +86,16 @@ class SamlResponseValidatorTest {
     }
 
     @Test
+    void rolloverAcrossKeyTypesTriesEveryCertificate() {
+        // an EC certificate first must not stop an RSA signature from verifying with the RSA one after it
+        SamlResponseValidator validator = SamlResponseValidator.create(SamlConfig.builder()
+                .spEntityId(SamlFixture.SP).acsUrl(ACS).idpEntityId(IDP).trustedCertificate(EC_KEY.certificate())
+                .trustedCertificate(WEAK_KEY.certificate()).trustedCertificate(SamlFixture.IDP_KEY.certificate())
+                .clock(f.clock).build());
+        assertThat(validator.validate(f.response().build().base64(), REQUEST).subject()).isEqualTo(f.user.id());
+    }
+
+    @Test
     void anEcdsaSignatureFromATrustedEcKeyIsAccepted() {
         String post = f.response().signedBy(EC_KEY).algorithm(Algorithm.ECDSA_SHA256).build().base64();
         SamlResponseValidator validator = SamlResponseValidator.create(SamlConfig.builder()
