@@ -359,6 +359,20 @@ class SamlResponseValidatorTest {
     }
 
     @Test
+    void anEmptyCdataSectionOrACharacterReferenceInTheNameIdAlsoYieldsTheWholeValue() {
+        // the same trick with other node splits; canonicalization makes them invisible to the signature
+        SamlResponseValidator validator = f.validator(b -> b.allowUnsolicited(true));
+        for (String split : List.of("attacker@evil.test<![CDATA[]]>.example.test",
+                "attacker@evil.test&#46;example.test")) {
+            String signed = f.idp.response("jdoe").nameId("attacker@evil.test.example.test").build().xml();
+            String injected = signed.replace(">attacker@evil.test.example.test<", ">" + split + "<");
+            assertThat(injected).contains(split);
+            assertThat(validator.validate(SamlAttacks.base64(injected)).subject())
+                    .isEqualTo("attacker@evil.test.example.test");
+        }
+    }
+
+    @Test
     void theSameResponsePostedTwiceIsAReplay() {
         String post = f.idp.response("jdoe").build().base64();
         SamlResponseValidator validator = f.validator(b -> b.allowUnsolicited(true));
