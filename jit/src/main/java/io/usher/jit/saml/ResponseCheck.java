@@ -376,8 +376,8 @@ final class ResponseCheck {
             try {
                 SignatureValidator.validate(signature, new BasicX509Credential(cert));
                 return;
-            } catch (SignatureException e) {
-                // try the next trusted certificate (rollover)
+            } catch (SignatureException | RuntimeException e) {
+                // not this certificate (or not this key type): try the next one (rollover)
             }
         }
         if (skippedWeak) {
@@ -401,15 +401,16 @@ final class ResponseCheck {
         }
         Element method = child(signedInfo, DSIG_NS, "SignatureMethod");
         if (method == null || !config.signatureAlgorithms().contains(method.getAttributeNS(null, "Algorithm"))) {
-            throw fail(Reason.DISALLOWED_ALGORITHM, "the " + what + " signature algorithm is not allowed"
-                    + (config.legacyAlgorithms() ? "" : " (RSA-SHA1 needs allowLegacyAlgorithms)"));
+            throw fail(Reason.DISALLOWED_ALGORITHM, "the " + what + " signature algorithm is not in the allow-list"
+                    + (config.legacyAlgorithms() ? "" : " (RSA-SHA1 is allowed only with allowLegacyAlgorithms)"));
         }
         for (Node n = signedInfo.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element && DSIG_NS.equals(n.getNamespaceURI()) && "Reference".equals(n.getLocalName())) {
                 Element digest = child((Element) n, DSIG_NS, "DigestMethod");
                 if (digest == null || !config.digestAlgorithms().contains(digest.getAttributeNS(null, "Algorithm"))) {
-                    throw fail(Reason.DISALLOWED_ALGORITHM, "the " + what + " signature digest algorithm is not "
-                            + "allowed" + (config.legacyAlgorithms() ? "" : " (SHA-1 needs allowLegacyAlgorithms)"));
+                    throw fail(Reason.DISALLOWED_ALGORITHM, "the " + what + " signature digest algorithm is not in "
+                            + "the allow-list" + (config.legacyAlgorithms() ? ""
+                            : " (SHA-1 is allowed only with allowLegacyAlgorithms)"));
                 }
             }
         }

@@ -86,6 +86,16 @@ class SamlResponseValidatorTest {
     }
 
     @Test
+    void rolloverAcrossKeyTypesTriesEveryCertificate() {
+        // an EC certificate first must not stop an RSA signature from verifying with the RSA one after it
+        SamlResponseValidator validator = SamlResponseValidator.create(SamlConfig.builder()
+                .spEntityId(SamlFixture.SP).acsUrl(ACS).idpEntityId(IDP).trustedCertificate(EC_KEY.certificate())
+                .trustedCertificate(WEAK_KEY.certificate()).trustedCertificate(SamlFixture.IDP_KEY.certificate())
+                .clock(f.clock).build());
+        assertThat(validator.validate(f.response().build().base64(), REQUEST).subject()).isEqualTo(f.user.id());
+    }
+
+    @Test
     void anEcdsaSignatureFromATrustedEcKeyIsAccepted() {
         String post = f.response().signedBy(EC_KEY).algorithm(Algorithm.ECDSA_SHA256).build().base64();
         SamlResponseValidator validator = SamlResponseValidator.create(SamlConfig.builder()
@@ -346,6 +356,20 @@ class SamlResponseValidatorTest {
 
         VerifiedLogin login = f.validator().validate(SamlAttacks.base64(injected), REQUEST);
         assertThat(login.subject()).isEqualTo("attacker@evil.test.example.test");
+    }
+
+    @Test
+    void anEmptyCdataSectionOrACharacterReferenceInTheNameIdAlsoYieldsTheWholeValue() {
+        // the same trick with other node splits; canonicalization makes them invisible to the signature
+        SamlResponseValidator validator = f.validator(b -> b.allowUnsolicited(true));
+        for (String split : List.of("attacker@evil.test<![CDATA[]]>.example.test",
+                "attacker@evil.test&#46;example.test")) {
+            String signed = f.idp.response("jdoe").nameId("attacker@evil.test.example.test").build().xml();
+            String injected = signed.replace(">attacker@evil.test.example.test<", ">" + split + "<");
+            assertThat(injected).contains(split);
+            assertThat(validator.validate(SamlAttacks.base64(injected)).subject())
+                    .isEqualTo("attacker@evil.test.example.test");
+        }
     }
 
     @Test
