@@ -107,6 +107,133 @@ public final class JitPolicy {
         return new Builder(sourceId, issuer);
     }
 
+    /**
+     * A policy from flat configuration, so a host can keep it as properties:
+     * <pre>
+     * issuer              = https://login.corp.example      # required: the IdP's issuer or entity ID
+     * username.from       = preferred_username, email      # default: $subject (NameID / sub)
+     * field.displayName   = name                           # also field.givenName, field.familyName, field.email
+     * attributes.keep     = department, title
+     * users.create        = true                           # users.update, users.reactivate (all default true)
+     * groups.from         = groups
+     * groups.mode         = none | auto_create | managed
+     * groups.filter       = (?i)wiki-.*
+     * groups.rule.1       = CN=Wiki Admins,OU=Groups => wiki-admins     # exact claim value (ignoring case)
+     * groups.rule.2       = ~ (?i)wiki-(.*) => $1                        # '~' marks a regex rewrite
+     * groups.mappedOnly   = false
+     * groups.managed      = Ops, Audit                     # names without commas
+     * groups.default      = sso-users
+     * groups.removeUnlisted = false
+     * groups.max          = 1000
+     * </pre>
+     * Rules apply in the order of their numbers. Errors are {@link ConfigException}s naming the key; values are
+     * never echoed.
+     */
+    public static JitPolicy fromConfig(String sourceId, java.util.Map<String, String> properties) {
+        io.usher.core.spi.ConnectorConfig cfg = io.usher.core.spi.ConnectorConfig.of(properties);
+        for (String key : cfg.keys()) {
+            boolean known = Set.of("issuer", "username.from", "attributes.keep", "users.create", "users.update",
+                    "users.reactivate", "groups.from", "groups.mode", "groups.filter", "groups.mappedOnly",
+                    "groups.managed", "groups.default", "groups.removeUnlisted", "groups.max").contains(key)
+                    || key.startsWith("field.") || key.startsWith("groups.rule.");
+            if (!known) {
+                throw new ConfigException(key, "is not a JIT policy key (issuer, username.from, field.*, "
+                        + "attributes.keep, users.*, groups.*)");
+            }
+        }
+        Builder b = builder(sourceId, cfg.require("issuer"));
+        List<String> from = cfg.list("username.from");
+        if (!from.isEmpty()) {
+            b.usernameFrom(from.toArray(String[]::new));
+        } else if (cfg.optional("username.from").isPresent()) {
+            throw new ConfigException("username.from", "needs at least one attribute or claim name");
+        }
+        for (String key : cfg.keys()) {
+            if (key.startsWith("field.")) {
+                List<String> names = cfg.list(key);
+                if (names.isEmpty()) {
+                    throw new ConfigException(key, "needs at least one attribute or claim name");
+                }
+                try {
+                    b.field(key.substring(6), names.toArray(String[]::new));
+                } catch (ConfigException e) {
+                    throw new ConfigException(key, "is not a user field (field.displayName, field.givenName, "
+                            + "field.familyName, field.email)");
+                }
+            }
+        }
+        b.keepAttributes(cfg.list("attributes.keep").toArray(String[]::new));
+        b.createUsers(cfg.bool("users.create", true));
+        b.updateUsers(cfg.bool("users.update", true));
+        b.reactivateUsers(cfg.bool("users.reactivate", true));
+        b.groupsFrom(cfg.list("groups.from").toArray(String[]::new));
+        b.groupMode(cfg.enumValue("groups.mode", GroupMode.class, GroupMode.NONE));
+        cfg.optional("groups.filter").ifPresent(regex -> {
+            try {
+                b.groupFilter(regex);
+            } catch (ConfigException e) {
+                throw new ConfigException("groups.filter", "is not a valid regular expression");
+            }
+        });
+        java.util.TreeMap<Integer, String> rules = new java.util.TreeMap<>();
+        for (String key : cfg.keys()) {
+            if (key.startsWith("groups.rule.")) {
+                int n;
+                try {
+                    n = Integer.parseInt(key.substring(12));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(key, "must end in a number giving the rule's order");
+                }
+                if (rules.put(n, key) != null) {
+                    throw new ConfigException(key, "repeats the order number of another rule");
+                }
+            }
+        }
+        for (String key : rules.values()) {
+            String rule = cfg.require(key);
+            int arrow = rule.lastIndexOf("=>");
+            if (arrow < 0) {
+                throw new ConfigException(key, "must read 'claim value => group' or '~ regex => replacement'");
+            }
+            String left = rule.substring(0, arrow).trim();
+            String right = rule.substring(arrow + 2).trim();
+            if (left.isEmpty() || right.isEmpty()) {
+                throw new ConfigException(key, "needs text on both sides of '=>'");
+            }
+            try {
+                if (left.startsWith("~")) {
+                    b.rewriteGroup(left.substring(1).trim(), right);
+                } else {
+                    b.mapGroup(left, right);
+                }
+            } catch (ConfigException e) {
+                throw new ConfigException(key, "is not a valid rule (a bad regex, or a replacement naming a group "
+                        + "the regex lacks)");
+            }
+        }
+        b.mappedGroupsOnly(cfg.bool("groups.mappedOnly", false));
+        b.managedGroups(cfg.list("groups.managed").toArray(String[]::new));
+        b.defaultGroups(cfg.list("groups.default").toArray(String[]::new));
+        b.removeUnlisted(cfg.bool("groups.removeUnlisted", false));
+        b.maxGroups(cfg.intValue("groups.max", 1000, 1, 100_000));
+        // the builder's cross-checks, said with the configuration's key names
+        GroupMode mode = b.groupMode;
+        if (mode == GroupMode.MANAGED && b.managedGroups.isEmpty()) {
+            throw new ConfigException("groups.managed", "needs at least one group when groups.mode is managed");
+        }
+        if (mode != GroupMode.MANAGED && !b.managedGroups.isEmpty()) {
+            throw new ConfigException("groups.managed", "applies only when groups.mode is managed");
+        }
+        if (mode != GroupMode.NONE && b.groupClaims.isEmpty()) {
+            throw new ConfigException("groups.from", "is required when groups.mode is " + mode.name()
+                    .toLowerCase(java.util.Locale.ROOT) + " (the claim or attribute that lists groups)");
+        }
+        if (b.removeUnlisted && mode != GroupMode.AUTO_CREATE) {
+            throw new ConfigException("groups.removeUnlisted", "applies only when groups.mode is auto_create");
+        }
+        return b.build();
+    }
+
     public String sourceId() { return sourceId; }
 
     public String issuer() { return issuer; }
