@@ -68,6 +68,19 @@ public final class SourcePush {
         return run(r -> r.applyDirect(u.withActive(false), su), () -> store.findUser(u.key()).orElse(null));
     }
 
+    /**
+     * Marks the user active again, changing nothing else (for a route that reactivates without updating the
+     * user's fields, such as JIT with updates off).
+     */
+    public PushResult reactivateUser(String externalId) {
+        User u = ownedUser(externalId);
+        if (u.active()) {
+            return new PushResult(java.util.List.of(), u.key(), u);
+        }
+        SourceUser su = SourceUser.builder(externalId).loginName(u.username()).build();
+        return run(r -> r.applyDirect(u.withActive(true), su), () -> store.findUser(u.key()).orElse(null));
+    }
+
     /** Removes the user as the source's deprovisioning policy says (deactivate, delete or leave). */
     public PushResult removeUser(String externalId) {
         ownedUser(externalId);

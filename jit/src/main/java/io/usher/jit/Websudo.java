@@ -1,0 +1,466 @@
+package io.usher.jit;
+
+import io.usher.core.ConfigException;
+import io.usher.core.model.User;
+import io.usher.core.spi.UserStore;
+import io.usher.jit.internal.SingleUse;
+import io.usher.jit.oidc.AuthorizationRequest;
+import io.usher.jit.oidc.IdTokenExpectations;
+import io.usher.jit.oidc.OidcException;
+import io.usher.jit.oidc.OidcValidator;
+import io.usher.jit.saml.SamlAuthnRequest;
+import io.usher.jit.saml.SamlResponseValidator;
+import io.usher.jit.saml.SamlValidationException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Secure administrator sessions ("websudo") for users who sign in through an identity provider and have no
+ * password in the host: before an administrative action the host sends the admin back to the IdP with a forced
+ * re-authentication, and opens a short window only if the answer proves a <em>fresh</em> authentication of the
+ * <em>same</em> person in answer to <em>this</em> request.
+ *
+ * <pre>{@code
+ * // 1. the admin opens an admin page without a window
+ * WebsudoChallenge ch = websudo.begin(session.id(), user.key());
+ * AuthorizationRequest req = websudo.oidcRedirect(ch, AuthorizationRequest.builder(authEndpoint, clientId, callback));
+ * redirect(req.uri());                                 // prompt=login, max_age=0, state = ch.id(), nonce = ch.nonce()
+ * // 2. the callback: exchange the code (PKCE verifier req.codeVerifier()), then
+ * websudo.completeOidc(session.id(), user.key(), state, idToken, validator);
+ * // (SAML: beginSaml(..., SamlAuthnRequest.builder(config, ssoUrl)) sends a ForceAuthn AuthnRequest whose ID is
+ * //  the challenge id; the ACS calls completeSaml(session.id(), user.key(), challengeId, samlResponse, validator))
+ * // 3. every admin request
+ * if (!websudo.touch(session.id(), user.key()).isPresent()) { restart at 1 }
+ * }</pre>
+ *
+ * <p>{@link #complete} checks, in order: the challenge exists and is unused (single use: it is consumed by the
+ * first answer, right or wrong), was issued to this session and admin, is within its maximum age; the proof
+ * answers it (SAML InResponseTo = the challenge id, OIDC nonce = the challenge nonce); the proof's issuer and
+ * subject equal the admin's linked identity (the JIT source's IdP and the user's origin id); the IdP authenticated
+ * the admin at or after the challenge began (minus the skew) — an IdP that silently reuses its session is refused
+ * with {@code STALE_AUTHENTICATION}; and the proof was not used before. Then the window is stored through the
+ * host's {@link WebsudoSessions}.
+ *
+ * <p>Thread-safe. Pending challenges live in this object's memory (bounded); hosts with several nodes route the
+ * callback to the node that began the challenge (sticky sessions).
+ */
+public final class Websudo {
+    private static final Logger LOG = LoggerFactory.getLogger(Websudo.class);
+
+    private final UserStore store;
+    private final WebsudoSessions sessions;
+    private final Map<String, String> issuers;
+    private final Clock clock;
+    private final Random random;
+    private final Duration challengeMaxAge;
+    private final Duration window;
+    private final boolean rolling;
+    private final Duration skew;
+    private final int maxPending;
+    private final Map<String, WebsudoChallenge> pending = new ConcurrentHashMap<>();
+    private final Map<String, String> pendingBySession = new ConcurrentHashMap<>();
+    private final SingleUse usedProofs;
+
+    private Websudo(Builder b) {
+        this.store = b.store;
+        this.sessions = b.sessions;
+        this.issuers = Map.copyOf(b.issuers);
+        this.clock = b.clock;
+        this.random = b.random;
+        this.challengeMaxAge = b.challengeMaxAge;
+        this.window = b.window;
+        this.rolling = b.rolling;
+        this.skew = b.skew;
+        this.maxPending = b.maxPending;
+        this.usedProofs = new SingleUse(b.clock, Math.max(1000, b.maxPending));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Begins a re-authentication for the admin signed in to this session. A second begin for the same session
+     * replaces the first challenge.
+     */
+    public WebsudoChallenge begin(String sessionId, String userKey) {
+        return begin(sessionId, userKey, "_" + randomToken());
+    }
+
+    /**
+     * Begins a SAML re-authentication: the AuthnRequest is built with ForceAuthn (and whatever else the builder
+     * holds, such as a RequestedAuthnContext or a signing key), and its ID becomes the challenge id, which the
+     * Response's InResponseTo must answer. Send the browser to {@code request().redirectUrl()}.
+     */
+    public SamlReauthentication beginSaml(String sessionId, String userKey, SamlAuthnRequest.Builder request) {
+        Objects.requireNonNull(request, "request");
+        linkedUser(Objects.requireNonNull(userKey, "userKey"));
+        SamlAuthnRequest authnRequest = request.forceAuthn(true).build();
+        return new SamlReauthentication(begin(sessionId, userKey, authnRequest.id()), authnRequest);
+    }
+
+    /** A SAML websudo round trip's first half: the challenge and the ForceAuthn AuthnRequest carrying its id. */
+    public record SamlReauthentication(WebsudoChallenge challenge, SamlAuthnRequest request) {
+        public SamlReauthentication {
+            Objects.requireNonNull(challenge, "challenge");
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    private WebsudoChallenge begin(String sessionId, String userKey, String challengeId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(userKey, "userKey");
+        User user = linkedUser(userKey);
+        String issuer = issuers.get(user.origin().sourceId());
+        Instant now = clock.instant();
+        purgeExpired(now);
+        if (pending.size() >= maxPending) {
+            throw new WebsudoException(WebsudoException.Reason.TOO_MANY_PENDING, "more than " + maxPending
+                    + " re-authentications are pending");
+        }
+        WebsudoChallenge ch = new WebsudoChallenge(challengeId, randomToken(), sessionId, userKey, issuer,
+                user.origin().externalId(), now, now.plus(challengeMaxAge));
+        pending.put(ch.id(), ch);
+        String previous = pendingBySession.put(sessionId, ch.id());
+        if (previous != null) {
+            pending.remove(previous);
+        }
+        return ch;
+    }
+
+    /**
+     * The OIDC redirect for a challenge: {@code prompt=login}, {@code max_age=0}, {@code state} = the challenge
+     * id, {@code nonce} = the challenge nonce, and a fresh PKCE verifier (in the returned request).
+     */
+    public AuthorizationRequest oidcRedirect(WebsudoChallenge challenge, AuthorizationRequest.Builder request) {
+        Objects.requireNonNull(challenge, "challenge");
+        Objects.requireNonNull(request, "request");
+        return request.state(challenge.id()).nonce(challenge.nonce()).prompt("login").maxAge(Duration.ZERO).build();
+    }
+
+    /**
+     * Completes an OIDC re-authentication: validates the ID token against the challenge named by {@code state}
+     * (its nonce, {@code auth_time} required) and then checks it as {@link #complete} does.
+     */
+    public WebsudoGrant completeOidc(String sessionId, String userKey, String state, String idToken,
+                                     OidcValidator validator) {
+        Objects.requireNonNull(idToken, "idToken");
+        Objects.requireNonNull(validator, "validator");
+        WebsudoChallenge ch = take(sessionId, userKey, state);
+        VerifiedLogin login;
+        try {
+            login = validator.validate(idToken, IdTokenExpectations.nonce(ch.nonce()).withMaxAge(challengeMaxAge));
+        } catch (OidcException e) {
+            if (e.reason() == OidcException.Reason.AUTH_TOO_OLD) {
+                throw new WebsudoException(WebsudoException.Reason.STALE_AUTHENTICATION, "the identity provider "
+                        + "did not authenticate the admin again (auth_time is older than the challenge)", e);
+            }
+            if (e.reason() == OidcException.Reason.NONCE_MISMATCH || e.reason() == OidcException.Reason.NONCE_MISSING) {
+                throw new WebsudoException(WebsudoException.Reason.WRONG_CHALLENGE, "the ID token does not answer "
+                        + "this challenge (" + e.reason() + ")", e);
+            }
+            throw new WebsudoException(WebsudoException.Reason.PROOF_INVALID, "the ID token failed validation: "
+                    + e.reason(), e);
+        }
+        return verify(ch, login, ch.nonce());
+    }
+
+    /**
+     * Completes a SAML re-authentication: validates the POSTed {@code SAMLResponse} as an answer to the challenge's
+     * AuthnRequest (never unsolicited) and then checks it as {@link #complete} does.
+     */
+    public WebsudoGrant completeSaml(String sessionId, String userKey, String challengeId, String samlResponse,
+                                     SamlResponseValidator validator) {
+        Objects.requireNonNull(samlResponse, "samlResponse");
+        Objects.requireNonNull(validator, "validator");
+        WebsudoChallenge ch = take(sessionId, userKey, challengeId);
+        VerifiedLogin login;
+        try {
+            login = validator.validate(samlResponse, ch.id());
+        } catch (SamlValidationException e) {
+            boolean other = e.reason() == SamlValidationException.Reason.IN_RESPONSE_TO_MISMATCH
+                    || e.reason() == SamlValidationException.Reason.UNSOLICITED_NOT_ALLOWED;
+            throw new WebsudoException(other ? WebsudoException.Reason.WRONG_CHALLENGE
+                    : WebsudoException.Reason.PROOF_INVALID, "the SAML Response " + (other
+                    ? "does not answer this challenge (" : "failed validation: ") + e.reason() + (other ? ")" : ""), e);
+        }
+        return verify(ch, login, ch.id());
+    }
+
+    /**
+     * Completes a re-authentication whose proof the host already validated (a SAML Response validated with the
+     * challenge id as the expected InResponseTo, or an ID token validated with the challenge nonce). OIDC proofs
+     * must answer the challenge's nonce, SAML proofs its id.
+     */
+    public WebsudoGrant complete(String sessionId, String userKey, String challengeId, VerifiedLogin login) {
+        Objects.requireNonNull(login, "login");
+        WebsudoChallenge ch = take(sessionId, userKey, challengeId);
+        if (login.protocol() == VerifiedLogin.Protocol.OIDC && login.first("auth_time") == null) {
+            // without auth_time the login's time is the token's iat, which says nothing about the authentication
+            throw new WebsudoException(WebsudoException.Reason.PROOF_INVALID, "the ID token has no auth_time, so "
+                    + "it cannot show a fresh authentication (validate it with max_age, as completeOidc does)");
+        }
+        return verify(ch, login, login.protocol() == VerifiedLogin.Protocol.OIDC ? ch.nonce() : ch.id());
+    }
+
+    /** Whether the session has an open window for this admin. */
+    public boolean isActive(String sessionId, String userKey) {
+        return current(sessionId, userKey).isPresent();
+    }
+
+    /**
+     * The session's open window, extended to now + window when rolling (call it on each admin request);
+     * empty when there is none or it expired.
+     */
+    public Optional<WebsudoGrant> touch(String sessionId, String userKey) {
+        Optional<WebsudoGrant> g = current(sessionId, userKey);
+        if (g.isEmpty() || !rolling) {
+            return g;
+        }
+        WebsudoGrant extended = g.get().extendedTo(clock.instant().plus(window));
+        sessions.put(sessionId, extended);
+        return Optional.of(extended);
+    }
+
+    /** Ends the session's window ("drop websudo") and any pending challenge. */
+    public void drop(String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        sessions.remove(sessionId);
+        String ch = pendingBySession.remove(sessionId);
+        if (ch != null) {
+            pending.remove(ch);
+        }
+    }
+
+    private Optional<WebsudoGrant> current(String sessionId, String userKey) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(userKey, "userKey");
+        Optional<WebsudoGrant> g = sessions.get(sessionId);
+        if (g.isEmpty() || !g.get().userKey().equals(userKey)) {
+            return Optional.empty();
+        }
+        if (!clock.instant().isBefore(g.get().expiresAt())) {
+            sessions.remove(sessionId);
+            return Optional.empty();
+        }
+        return g;
+    }
+
+    private WebsudoChallenge take(String sessionId, String userKey, String challengeId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(userKey, "userKey");
+        WebsudoChallenge ch = challengeId == null ? null : pending.remove(challengeId);
+        if (ch == null) {
+            throw new WebsudoException(WebsudoException.Reason.CHALLENGE_UNKNOWN, "no pending re-authentication has "
+                    + "this id (never issued, already answered, or expired)");
+        }
+        pendingBySession.remove(ch.sessionId(), ch.id());
+        if (!ch.sessionId().equals(sessionId) || !ch.userKey().equals(userKey)) {
+            throw new WebsudoException(WebsudoException.Reason.CHALLENGE_NOT_YOURS, "the re-authentication was "
+                    + "begun by another session or admin");
+        }
+        if (clock.instant().isAfter(ch.expiresAt())) {
+            throw new WebsudoException(WebsudoException.Reason.CHALLENGE_EXPIRED, "the answer came more than "
+                    + challengeMaxAge.toSeconds() + " s after the re-authentication began");
+        }
+        return ch;
+    }
+
+    private WebsudoGrant verify(WebsudoChallenge ch, VerifiedLogin login, String expectedResponseTo) {
+        if (login.inResponseTo() == null || !MessageDigest.isEqual(
+                login.inResponseTo().getBytes(StandardCharsets.UTF_8),
+                expectedResponseTo.getBytes(StandardCharsets.UTF_8))) {
+            throw new WebsudoException(WebsudoException.Reason.WRONG_CHALLENGE, login.inResponseTo() == null
+                    ? "the proof is unsolicited; websudo accepts only answers to its own request"
+                    : "the proof answers another request");
+        }
+        User user = linkedUser(ch.userKey());
+        if (!ch.issuer().equals(login.issuer()) || !user.origin().externalId().equals(login.subject())
+                || !ch.subject().equals(login.subject())) {
+            throw new WebsudoException(WebsudoException.Reason.DIFFERENT_USER, "the identity provider "
+                    + "re-authenticated another person (or is another IdP) than the admin's linked identity");
+        }
+        Instant now = clock.instant();
+        if (login.authenticatedAt().isBefore(ch.issuedAt().minus(skew))) {
+            throw new WebsudoException(WebsudoException.Reason.STALE_AUTHENTICATION, "the identity provider "
+                    + "authenticated the admin " + Duration.between(login.authenticatedAt(), ch.issuedAt()).toSeconds()
+                    + " s before the re-authentication began; it reused an older session instead of asking again");
+        }
+        if (login.authenticatedAt().isAfter(now.plus(skew))) {
+            throw new WebsudoException(WebsudoException.Reason.PROOF_INVALID, "the authentication time is in the "
+                    + "future");
+        }
+        if (!usedProofs.use(login.issuer() + "|" + login.proofId(), ch.expiresAt().plus(skew))) {
+            throw new WebsudoException(WebsudoException.Reason.REPLAYED, "this proof was already used");
+        }
+        WebsudoGrant grant = new WebsudoGrant(ch.userKey(), login.authenticatedAt(), now, now.plus(window));
+        sessions.put(ch.sessionId(), grant);
+        LOG.info("websudo granted to user {} until {}", ch.userKey(), grant.expiresAt());
+        return grant;
+    }
+
+    private User linkedUser(String userKey) {
+        User user = store.findUser(userKey).orElseThrow(() -> new WebsudoException(
+                WebsudoException.Reason.UNKNOWN_USER, "no user has this key"));
+        if (!user.active()) {
+            throw new WebsudoException(WebsudoException.Reason.USER_INACTIVE, "the user is inactive");
+        }
+        if (user.isLocal()) {
+            throw new WebsudoException(WebsudoException.Reason.NOT_SSO_USER, "the user is local to the host; "
+                    + "confirm with the host's own password instead");
+        }
+        if (!issuers.containsKey(user.origin().sourceId())) {
+            throw new WebsudoException(WebsudoException.Reason.NOT_SSO_USER, "source '" + user.origin().sourceId()
+                    + "' has no identity provider trusted for websudo");
+        }
+        return user;
+    }
+
+    private void purgeExpired(Instant now) {
+        if (pending.size() < maxPending / 2) {
+            return;
+        }
+        for (Iterator<WebsudoChallenge> it = pending.values().iterator(); it.hasNext(); ) {
+            WebsudoChallenge ch = it.next();
+            if (now.isAfter(ch.expiresAt())) {
+                it.remove();
+                pendingBySession.remove(ch.sessionId(), ch.id());
+            }
+        }
+    }
+
+    private String randomToken() {
+        byte[] b = new byte[32];
+        synchronized (random) {
+            random.nextBytes(b);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Builds a {@link Websudo}. Not thread-safe. */
+    public static final class Builder {
+        private UserStore store;
+        private WebsudoSessions sessions;
+        private final Map<String, String> issuers = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private Random random = new SecureRandom();
+        private Duration challengeMaxAge = Duration.ofMinutes(5);
+        private Duration window = Duration.ofMinutes(10);
+        private boolean rolling = true;
+        private Duration skew = Duration.ofSeconds(30);
+        private int maxPending = 10_000;
+
+        private Builder() {}
+
+        /** The host's store, where admins are looked up by key (required). */
+        public Builder store(UserStore value) {
+            store = Objects.requireNonNull(value, "store");
+            return this;
+        }
+
+        /** Where windows are kept (default: in memory). */
+        public Builder sessions(WebsudoSessions value) {
+            sessions = Objects.requireNonNull(value, "sessions");
+            return this;
+        }
+
+        /** Users of this JIT source re-authenticate at this IdP (issuer / entity ID). */
+        public Builder trust(String sourceId, String issuer) {
+            Objects.requireNonNull(sourceId, "sourceId");
+            Objects.requireNonNull(issuer, "issuer");
+            if (issuers.containsKey(sourceId)) {
+                throw new ConfigException("trust", "source '" + sourceId + "' is already trusted");
+            }
+            issuers.put(sourceId, issuer);
+            return this;
+        }
+
+        /** Users of the policy's source re-authenticate at the policy's IdP. */
+        public Builder trust(JitPolicy policy) {
+            return trust(policy.sourceId(), policy.issuer());
+        }
+
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Randomness for challenge ids and nonces (default {@link SecureRandom}). */
+        public Builder random(Random value) {
+            random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        /** How long an answer is accepted after {@link #begin} (default 5 minutes; 30 s .. 30 min). */
+        public Builder challengeMaxAge(Duration value) {
+            Objects.requireNonNull(value, "challengeMaxAge");
+            if (value.compareTo(Duration.ofSeconds(30)) < 0 || value.compareTo(Duration.ofMinutes(30)) > 0) {
+                throw new ConfigException("challengeMaxAge", "must be between 30 seconds and 30 minutes");
+            }
+            challengeMaxAge = value;
+            return this;
+        }
+
+        /** The websudo window (default 10 minutes; 1 min .. 12 h). */
+        public Builder window(Duration value) {
+            Objects.requireNonNull(value, "window");
+            if (value.compareTo(Duration.ofMinutes(1)) < 0 || value.compareTo(Duration.ofHours(12)) > 0) {
+                throw new ConfigException("window", "must be between 1 minute and 12 hours");
+            }
+            window = value;
+            return this;
+        }
+
+        /** Whether {@link Websudo#touch} extends the window on activity (default true). */
+        public Builder rolling(boolean value) {
+            rolling = value;
+            return this;
+        }
+
+        /** Allowed clock difference with the IdP for the freshness check (default 30 s; at most 2 min). */
+        public Builder clockSkew(Duration value) {
+            Objects.requireNonNull(value, "clockSkew");
+            if (value.isNegative() || value.compareTo(Duration.ofMinutes(2)) > 0) {
+                throw new ConfigException("clockSkew", "must be between 0 and 2 minutes");
+            }
+            skew = value;
+            return this;
+        }
+
+        /** The most challenges pending at once (default 10,000). */
+        public Builder maxPending(int value) {
+            if (value < 1) {
+                throw new ConfigException("maxPending", "must be at least 1");
+            }
+            maxPending = value;
+            return this;
+        }
+
+        public Websudo build() {
+            if (store == null) {
+                throw new ConfigException("store", "is required");
+            }
+            if (issuers.isEmpty()) {
+                throw new ConfigException("trust", "at least one JIT source and its IdP are required");
+            }
+            if (sessions == null) {
+                sessions = new InMemoryWebsudoSessions();
+            }
+            return new Websudo(this);
+        }
+    }
+}

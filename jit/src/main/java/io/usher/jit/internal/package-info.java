@@ -1,0 +1,2 @@
+/** Implementation helpers of the jit module; not API, may change without notice. */
+package io.usher.jit.internal;

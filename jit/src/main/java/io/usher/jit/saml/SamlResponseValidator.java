@@ -1,0 +1,63 @@
+package io.usher.jit.saml;
+
+import io.usher.jit.VerifiedLogin;
+import java.util.Objects;
+
+/**
+ * Validates a SAML 2.0 Response that arrived at the Assertion Consumer Service by the HTTP-POST binding and turns
+ * it into a {@link VerifiedLogin}, or refuses it with a {@link SamlValidationException} whose
+ * {@link SamlValidationException#reason() reason} names the failed check.
+ *
+ * <p>What it does, in order: decodes the base64 form value (size-limited, never inflated); parses it once with a
+ * hardened parser (no DOCTYPE, no external entities, comments dropped); refuses wrapped structures (a second
+ * Assertion or Response anywhere, duplicate IDs, signatures out of place); checks Status, then every signature
+ * present (SAML signature profile, allow-listed algorithms, verified only against the configured certificates);
+ * decrypts an EncryptedAssertion with the SP key; requires the Assertion to be signed or to be the direct child of
+ * the signed Response; checks Issuer, Destination, InResponseTo, the bearer SubjectConfirmation, Conditions with
+ * Audience, the AuthnStatement, all on the configured clock with the configured skew; records the Assertion ID in
+ * the replay cache. Every value in the result is read from the very Assertion object whose signature was checked.
+ *
+ * <pre>{@code
+ * SamlResponseValidator validator = SamlResponseValidator.create(config);   // once, at start-up
+ * // in the ACS endpoint:
+ * VerifiedLogin login = validator.validate(request.getParameter("SAMLResponse"), session.requestId());
+ * }</pre>
+ *
+ * Thread-safe: one instance serves every request.
+ */
+public final class SamlResponseValidator {
+    private final SamlConfig config;
+
+    private SamlResponseValidator(SamlConfig config) {
+        this.config = config;
+        OpenSaml.ensureInitialized();
+    }
+
+    /** A validator for this service provider and IdP. Initialises OpenSAML on first use (once per JVM). */
+    public static SamlResponseValidator create(SamlConfig config) {
+        return new SamlResponseValidator(Objects.requireNonNull(config, "config"));
+    }
+
+    public SamlConfig config() {
+        return config;
+    }
+
+    /**
+     * Validates a Response that must answer the AuthnRequest with ID {@code expectedInResponseTo} (the ID the
+     * host stored in the user's session when it sent the request). The request then counts as answered: a second
+     * Response to it is refused.
+     *
+     * @param samlResponseBase64   the {@code SAMLResponse} form value as POSTed
+     * @param expectedInResponseTo the request ID this login must answer, or null to accept only an unsolicited
+     *                             (IdP-initiated) Response, and only when the config allows those
+     * @throws SamlValidationException when any check fails; nothing else is thrown
+     */
+    public VerifiedLogin validate(String samlResponseBase64, String expectedInResponseTo) {
+        return new ResponseCheck(config, expectedInResponseTo).run(samlResponseBase64);
+    }
+
+    /** Validates an unsolicited (IdP-initiated) Response; refused unless the config allows them. */
+    public VerifiedLogin validate(String samlResponseBase64) {
+        return validate(samlResponseBase64, null);
+    }
+}
