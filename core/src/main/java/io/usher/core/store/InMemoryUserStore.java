@@ -364,6 +364,47 @@ public final class InMemoryUserStore implements UserStore {
         });
     }
 
+    /**
+     * All or nothing: every key is checked before any is added, under one write lock, with one lookup of the
+     * group's member set.
+     */
+    @Override
+    public int addMembers(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
+        Objects.requireNonNull(kind, "kind");
+        return write(() -> {
+            if (!groups.containsKey(groupKey)) {
+                throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
+            }
+            Map<String, ?> known = kind == MemberKind.USER ? users : groups;
+            for (String m : memberKeys) {
+                if (!known.containsKey(m)) {
+                    throw new UsherException(UsherException.Code.NOT_FOUND, "no "
+                            + kind.name().toLowerCase(Locale.ROOT) + " with the given member key");
+                }
+                if (kind == MemberKind.GROUP && groupKey.equals(m)) {
+                    throw new UsherException(UsherException.Code.INVALID, "a group cannot contain itself");
+                }
+            }
+            if (kind == MemberKind.GROUP && !nested && !memberKeys.isEmpty()) {
+                throw new UsherException(UsherException.Code.INVALID, "this store does not support nested groups");
+            }
+            Set<String> ms = members.get(kind).get(groupKey);
+            if (ms == null) {
+                ms = new HashSet<>(Math.max(16, (int) (memberKeys.size() / .75f) + 1));
+                members.get(kind).put(groupKey, ms);
+            }
+            Map<String, Set<String>> of = memberOf.get(kind);
+            int added = 0;
+            for (String m : memberKeys) {
+                if (ms.add(m)) {
+                    added++;
+                }
+                of.computeIfAbsent(m, k -> new HashSet<>()).add(groupKey);
+            }
+            return added;
+        });
+    }
+
     @Override
     public boolean removeMember(String groupKey, MemberKind kind, String memberKey) {
         return write(() -> {
