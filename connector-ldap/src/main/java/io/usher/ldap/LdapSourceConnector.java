@@ -175,52 +175,86 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
         };
 
-        /** Normalized DN → id, built from the lower-case keys on the first lookup that needs it. */
+        /**
+         * Normalized DN → id for the entries whose lower-case DN is not already its normalized form (built on
+         * the first lookup that needs it). The other keys, {@link #plain} ones, are their own normalized form,
+         * so a normalized member DN is looked up in the lower-case maps directly: a dangling member value
+         * costs one DN parse, not a parse of every DN read.
+         */
         private Map<String, String> normalizedUsers;
         private Map<String, String> normalizedGroups;
+        private final List<String> irregularUsers = new ArrayList<>();
+        private final List<String> irregularGroups = new ArrayList<>();
 
         /** Records an entry's DN under its cheap key (lower case); normalized forms are derived only if needed. */
         void put(Map<String, String> map, String dn, String id) {
-            map.put(dn.toLowerCase(Locale.ROOT), id);
+            String key = dn.toLowerCase(Locale.ROOT);
+            map.put(key, id);
+            if (plain(key)) {
+                return;
+            }
             if (map == users) {
+                irregularUsers.add(key);
                 normalizedUsers = null;
             } else if (map == groups) {
+                irregularGroups.add(key);
                 normalizedGroups = null;
             }
         }
 
-        private Map<String, String> normalized(Map<String, String> byLower) {
-            Map<String, String> out = new HashMap<>(byLower.size() * 2);
-            byLower.forEach((k, v) -> out.put(normalize(k), v));
+        private Map<String, String> normalized(List<String> keys, Map<String, String> byLower) {
+            Map<String, String> out = new HashMap<>(keys.size() * 2);
+            keys.forEach(k -> out.put(normalize(k), byLower.get(k)));
             return out;
         }
 
         /**
-         * {kind, id}: kind "u" or "g", or null for outside. Member values usually repeat the entry's DN as the
-         * server printed it, so a lower-case lookup answers most of them without parsing any DN.
+         * The id of the user or group a member DN names ({@link #lastWasGroup} says which), or null for outside.
+         * Member values usually repeat the entry's DN as the server printed it, so a lower-case lookup answers
+         * most of them without parsing any DN.
          */
-        String[] resolve(String dn) {
-            String lower = dn.toLowerCase(Locale.ROOT);
+        String resolve(String dn) {
+            String lower = dn.toLowerCase(Locale.ROOT); // the same string when already lower case
             String u = users.get(lower);
             if (u != null) {
-                return new String[] {"u", u};
+                lastWasGroup = false;
+                return u;
             }
             String g = groups.get(lower);
             if (g != null) {
-                return new String[] {"g", g};
+                lastWasGroup = true;
+                return g;
             }
+            String[] slow = resolveSlowly(dn);
+            if (slow == null) {
+                return null;
+            }
+            lastWasGroup = slow[0].equals("g");
+            return slow[1];
+        }
+
+        /** Whether the last id {@link #resolve} returned is a group's (a user's otherwise). */
+        boolean lastWasGroup;
+
+        private String[] resolveSlowly(String dn) {
             String n = normalize(dn);
-            if (normalizedUsers == null) {
-                normalizedUsers = normalized(users);
+            String u = users.get(n);
+            if (u == null) {
+                if (normalizedUsers == null) {
+                    normalizedUsers = normalized(irregularUsers, users);
+                }
+                u = normalizedUsers.get(n);
             }
-            u = normalizedUsers.get(n);
             if (u != null) {
                 return new String[] {"u", u};
             }
-            if (normalizedGroups == null) {
-                normalizedGroups = normalized(groups);
+            String g = groups.get(n);
+            if (g == null) {
+                if (normalizedGroups == null) {
+                    normalizedGroups = normalized(irregularGroups, groups);
+                }
+                g = normalizedGroups.get(n);
             }
-            g = normalizedGroups.get(n);
             if (g != null) {
                 return new String[] {"g", g};
             }
@@ -229,6 +263,36 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
             return null;
         }
+    }
+
+    /**
+     * Whether a lower-case DN is certainly its own normalized form: only {@code attr=value} parts of letters,
+     * digits, {@code . - _ @}, joined by commas without spaces (nothing to trim, unescape or reorder).
+     */
+    static boolean plain(String lowerDn) {
+        boolean sawEquals = false;
+        boolean empty = true;
+        for (int i = 0; i < lowerDn.length(); i++) {
+            char c = lowerDn.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '@') {
+                empty = false;
+            } else if (c == '=') {
+                if (sawEquals || empty) {
+                    return false;
+                }
+                sawEquals = true;
+                empty = true;
+            } else if (c == ',') {
+                if (!sawEquals || empty) {
+                    return false;
+                }
+                sawEquals = false;
+                empty = true;
+            } else {
+                return false;
+            }
+        }
+        return sawEquals && !empty;
     }
 
     private String[] lookupDn(String dn) {
@@ -414,14 +478,14 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     }
                     continue;
                 }
-                String[] r = resolver.resolve(value);
+                String r = resolver.resolve(value);
                 if (r == null) {
                     resolver.outside++;
                     users.add("dn:" + value);
-                } else if (r[0].equals("u")) {
-                    users.add(r[1]);
-                } else if (!r[1].equals(id)) {
-                    groups.add(r[1]);
+                } else if (!resolver.lastWasGroup) {
+                    users.add(r);
+                } else if (!r.equals(id)) {
+                    groups.add(r);
                 }
             }
         }
@@ -790,7 +854,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         return s == null ? "" : s;
     }
 
-    private static String normalize(String dn) {
+    static String normalize(String dn) {
         try {
             return new DN(dn).toNormalizedString();
         } catch (LDAPException e) {
