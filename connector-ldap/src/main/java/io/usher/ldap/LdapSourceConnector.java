@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -370,28 +371,25 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         return v == null ? null : v.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * One user entry as a source record, built directly (no builder, immutable collections made once: the
+     * record keeps them as they are). Values the model refuses make the entry unreadable.
+     */
     SourceUser toUser(SearchResultEntry e) {
         String id = idOf(e);
         if (id == null) {
             LOG.warn("LDAP entry without {} skipped: {}", config.idAttribute, e.getDN());
             return null;
         }
-        SourceUser.Builder b = SourceUser.builder(id)
-                .loginName(e.getAttributeValue(config.loginAttribute))
-                .displayName(e.getAttributeValue(config.displayNameAttribute))
-                .givenName(e.getAttributeValue(config.givenNameAttribute))
-                .familyName(e.getAttributeValue(config.familyNameAttribute));
         String[] mails = e.getAttributeValues(config.emailAttribute);
-        if (mails != null) {
-            b.emails(List.of(mails));
+        SourceUser.Kind kind = SourceUser.Kind.MEMBER;
+        String kindValue = e.getAttributeValue(config.kindAttribute);
+        if (kindValue != null) {
+            String k = kindValue.toLowerCase(Locale.ROOT);
+            kind = k.equals("guest") ? SourceUser.Kind.GUEST : k.equals("service") ? SourceUser.Kind.SERVICE
+                    : SourceUser.Kind.MEMBER;
         }
-        b.active(!disabled(e));
-        String kind = e.getAttributeValue(config.kindAttribute);
-        if (kind != null) {
-            String k = kind.toLowerCase(Locale.ROOT);
-            b.kind(k.equals("guest") ? SourceUser.Kind.GUEST : k.equals("service") ? SourceUser.Kind.SERVICE
-                    : SourceUser.Kind.MEMBER);
-        }
+        Set<String> groupNames = Set.of();
         String[] memberOf = e.getAttributeValues(config.preset.memberOfAttribute);
         if (memberOf != null) {
             Set<String> names = new LinkedHashSet<>();
@@ -402,22 +400,30 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     // an unparseable memberOf value names no group
                 }
             }
-            b.groups(names);
+            groupNames = names;
         }
-        Map<String, List<String>> extra = new LinkedHashMap<>();
-        if (config.preset == Preset.ACTIVE_DIRECTORY && e.getAttributeValue("userPrincipalName") != null) {
-            extra.put("userPrincipalName", List.of(e.getAttributeValue("userPrincipalName")));
-        }
-        extra.put("dn", List.of(e.getDN()));
-        for (String a : config.extraAttributes) {
-            String[] v = e.getAttributeValues(a);
-            if (v != null) {
-                extra.put(a, List.of(v));
+        Map<String, List<String>> extra;
+        String upn = config.preset == Preset.ACTIVE_DIRECTORY ? e.getAttributeValue("userPrincipalName") : null;
+        if (upn == null && config.extraAttributes.isEmpty()) {
+            extra = Map.of("dn", List.of(e.getDN()));
+        } else {
+            extra = new LinkedHashMap<>();
+            if (upn != null) {
+                extra.put("userPrincipalName", List.of(upn));
+            }
+            extra.put("dn", List.of(e.getDN()));
+            for (String a : config.extraAttributes) {
+                String[] v = e.getAttributeValues(a);
+                if (v != null) {
+                    extra.put(a, List.of(v));
+                }
             }
         }
-        b.attributes(extra);
         try {
-            return b.build();
+            return new SourceUser(id, e.getAttributeValue(config.loginAttribute),
+                    e.getAttributeValue(config.displayNameAttribute), e.getAttributeValue(config.givenNameAttribute),
+                    e.getAttributeValue(config.familyNameAttribute), mails == null ? List.of() : List.of(mails),
+                    !disabled(e), kind, groupNames, extra);
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEntry(id, ex.getMessage());
         }
@@ -464,10 +470,15 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 throw new UnreadableEntry(id, ex.getMessage());
             }
         }
-        Set<String> users = new LinkedHashSet<>();
-        Set<String> groups = new LinkedHashSet<>();
+        // plain hash sets: the record keeps its members unordered anyway (Values.copySet)
+        Set<String> users = null;
+        Set<String> groups = new HashSet<>();
         for (String memberAttr : config.preset.memberAttributes) {
-            for (String value : memberValues(e, memberAttr)) {
+            List<String> values = memberValues(e, memberAttr);
+            if (users == null) {
+                users = new HashSet<>(Math.max(16, (int) (values.size() / .75f) + 1));
+            }
+            for (String value : values) {
                 if (memberAttr.equalsIgnoreCase("memberUid")) {
                     String uid = resolver.logins.get(value.toLowerCase(Locale.ROOT));
                     if (uid != null) {
@@ -488,6 +499,9 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     groups.add(r);
                 }
             }
+        }
+        if (users == null) {
+            users = Set.of();
         }
         try {
             return new SourceGroup(id, name, e.getAttributeValue("description"), users, groups, Map.of());

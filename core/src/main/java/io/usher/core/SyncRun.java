@@ -94,6 +94,8 @@ final class SyncRun implements ChangeSink {
 
     // reconciliation state: ids only
     private final Map<String, String> userKeys = new HashMap<>();
+    /** Whether two external ids may share a store key (only through LINK): member lists then need dedup. */
+    private boolean keysMayRepeat;
     private final Map<String, String> usernames = new HashMap<>();
     private final List<SourceUser> deferred = new ArrayList<>();
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
@@ -443,6 +445,7 @@ final class SyncRun implements ChangeSink {
         Holder h = holderOf(desired.username(), null);
         if (h != null) {
             if (h.user != null && h.user.isLocal() && source.collisions() == CollisionPolicy.LINK) {
+                keysMayRepeat = true; // should the link fail, another id may link the same local user
                 User linked = desired.withKey(h.user.key());
                 userKeys.put(ext, h.user.key());
                 usernames.put(h.user.key(), desired.username());
@@ -978,14 +981,20 @@ final class SyncRun implements ChangeSink {
                 continue; // the common no-op case: nothing copied, nothing built
             }
             Set<String> current = fresh ? Set.of() : store.members(st.key, MemberKind.USER);
-            Set<String> desired = flatten ? effectiveUsers(st) : distinct(st.userMembers);
-            List<String> toAdd = new ArrayList<>(fresh ? desired.size() : 16);
-            for (String u : desired) {
-                if (!current.contains(u)) {
-                    toAdd.add(u);
+            Set<String> desired = Set.of(); // for removals: a new group has no current members to remove
+            if (fresh && !flatten && !keysMayRepeat) {
+                // a new group: all its members are new, and distinct (distinct ids, each with its own key)
+                addMembers(st, MemberKind.USER, Arrays.asList(st.userMembers));
+            } else {
+                desired = flatten ? effectiveUsers(st) : distinct(st.userMembers);
+                List<String> toAdd = new ArrayList<>(fresh ? desired.size() : 16);
+                for (String u : desired) {
+                    if (!current.contains(u)) {
+                        toAdd.add(u);
+                    }
                 }
+                addMembers(st, MemberKind.USER, toAdd);
             }
-            addMembers(st, MemberKind.USER, toAdd);
             if (allowRemovals) {
                 for (String u : current) {
                     if (desired.contains(u)) {
