@@ -36,7 +36,9 @@ import io.usher.core.spi.SourceGroup;
 import io.usher.core.spi.SourceUser;
 import java.time.Clock;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -161,8 +163,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     /** DN → id of what this read has seen, and login → id for posixGroup memberUid. */
     private final class Resolver {
-        final Map<String, String> users = new HashMap<>();
-        final Map<String, String> groups = new HashMap<>();
+        final DnIndex users = new DnIndex();
+        final DnIndex groups = new DnIndex();
         final Map<String, String> logins = new HashMap<>();
         long outside;
         /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
@@ -188,7 +190,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         private final List<String> irregularGroups = new ArrayList<>();
 
         /** Records an entry's DN under its cheap key (lower case); normalized forms are derived only if needed. */
-        void put(Map<String, String> map, String dn, String id) {
+        void put(DnIndex map, String dn, String id) {
             String key = dn.toLowerCase(Locale.ROOT);
             map.put(key, id);
             if (plain(key)) {
@@ -203,7 +205,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
         }
 
-        private Map<String, String> normalized(List<String> keys, Map<String, String> byLower) {
+        private Map<String, String> normalized(List<String> keys, DnIndex byLower) {
             Map<String, String> out = new HashMap<>(keys.size() * 2);
             keys.forEach(k -> out.put(normalize(k), byLower.get(k)));
             return out;
@@ -227,6 +229,29 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 return g;
             }
             String[] slow = resolveSlowly(dn);
+            if (slow == null) {
+                return null;
+            }
+            lastWasGroup = slow[0].equals("g");
+            return slow[1];
+        }
+
+        /** {@link #resolve(String)} for a member value as the server sent it, without decoding it first. */
+        String resolve(byte[] value) {
+            String u = users.get(value);
+            if (u == DnIndex.NON_ASCII) {
+                return resolve(new String(value, StandardCharsets.UTF_8));
+            }
+            if (u != null) {
+                lastWasGroup = false;
+                return u;
+            }
+            String g = groups.get(value);
+            if (g != null) {
+                lastWasGroup = true;
+                return g;
+            }
+            String[] slow = resolveSlowly(new String(value, StandardCharsets.UTF_8));
             if (slow == null) {
                 return null;
             }
@@ -474,12 +499,13 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         Set<String> users = null;
         Set<String> groups = new HashSet<>();
         for (String memberAttr : config.preset.memberAttributes) {
-            List<String> values = memberValues(e, memberAttr);
+            List<byte[]> values = memberValues(e, memberAttr);
             if (users == null) {
                 users = new HashSet<>(Math.max(16, (int) (values.size() / .75f) + 1));
             }
-            for (String value : values) {
+            for (byte[] raw : values) {
                 if (memberAttr.equalsIgnoreCase("memberUid")) {
+                    String value = new String(raw, StandardCharsets.UTF_8);
                     String uid = resolver.logins.get(value.toLowerCase(Locale.ROOT));
                     if (uid != null) {
                         users.add(uid);
@@ -489,10 +515,10 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     }
                     continue;
                 }
-                String r = resolver.resolve(value);
+                String r = resolver.resolve(raw);
                 if (r == null) {
                     resolver.outside++;
-                    users.add("dn:" + value);
+                    users.add("dn:" + new String(raw, StandardCharsets.UTF_8));
                 } else if (!resolver.lastWasGroup) {
                     users.add(r);
                 } else if (!r.equals(id)) {
@@ -514,11 +540,11 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
      * All values of a member attribute, following Active Directory's ranged retrieval: an entry with more
      * values than the DC's MaxValRange carries {@code member;range=0-1499}; the rest is read range by range.
      */
-    private List<String> memberValues(SearchResultEntry e, String attr) throws SourceException {
-        List<String> out = new ArrayList<>();
-        String[] plain = e.getAttributeValues(attr);
+    private List<byte[]> memberValues(SearchResultEntry e, String attr) throws SourceException {
+        List<byte[]> out = new ArrayList<>();
+        Attribute plain = e.getAttribute(attr);
         if (plain != null) {
-            out.addAll(List.of(plain));
+            out.addAll(Arrays.asList(plain.getValueByteArrays()));
         }
         for (Attribute a : e.getAttributes()) {
             if (!a.getBaseName().equalsIgnoreCase(attr) || !a.hasOptions()) {
@@ -528,7 +554,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             if (range == null) {
                 continue;
             }
-            out.addAll(List.of(a.getValues()));
+            out.addAll(Arrays.asList(a.getValueByteArrays()));
             String end = range.substring(range.indexOf('-') + 1);
             int rounds = 0;
             while (!end.equals("*")) {
@@ -552,7 +578,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 if (chunk == null) {
                     break; // the server had no more values
                 }
-                out.addAll(List.of(chunk.getValues()));
+                out.addAll(Arrays.asList(chunk.getValueByteArrays()));
                 String r = rangeOption(chunk);
                 end = r.substring(r.indexOf('-') + 1);
             }
