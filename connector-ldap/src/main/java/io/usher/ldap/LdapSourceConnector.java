@@ -115,22 +115,28 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         String cursor = startCursor();
         Resolver resolver = new Resolver();
         long[] read = {0};
-        // users
+        // users: entries become records on the reader thread (which alone touches the resolver until the
+        // read ends), the engine takes them here
         reader.paged(config.usersBase, config.userFilter, config.userAttributes(), List.of(), e -> {
-            SourceUser u;
             try {
-                u = toUser(e);
+                SourceUser u = toUser(e);
+                if (u != null) {
+                    resolver.put(resolver.users, e.getDN(), u.externalId());
+                    if (u.loginName() != null) {
+                        resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
+                    }
+                }
+                return u;
             } catch (UnreadableEntry x) {
                 resolver.put(resolver.users, e.getDN(), x.id);
-                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
-                u = null;
+                return x;
             }
-            if (u != null) {
-                resolver.put(resolver.users, e.getDN(), u.externalId());
-                if (u.loginName() != null) {
-                    resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
-                }
-                sink.user(u);
+        }, (Object o) -> {
+            if (o instanceof UnreadableEntry) {
+                UnreadableEntry x = (UnreadableEntry) o;
+                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
+            } else {
+                sink.user((SourceUser) o);
             }
             if (++read[0] % 1000 == 0) {
                 sink.progress(read[0], -1);
@@ -142,11 +148,21 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             if (id != null) {
                 resolver.put(resolver.groups, e.getDN(), id);
             }
-        });
-        List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
-        groupAttrs.addAll(config.preset.memberAttributes);
-        reader.paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
-            deliverGroup(e, resolver, sink);
+            return null;
+        }, (Object o) -> { });
+        reader.paged(config.groupsBase, config.groupFilter, groupAttributes(), List.of(), e -> {
+            try {
+                return toGroup(e, resolver);
+            } catch (UnreadableEntry x) {
+                return x;
+            }
+        }, (Object o) -> {
+            if (o instanceof UnreadableEntry) {
+                UnreadableEntry x = (UnreadableEntry) o;
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
+            } else {
+                sink.group((SourceGroup) o);
+            }
             if (++read[0] % 1000 == 0) {
                 sink.progress(read[0], -1);
             }
