@@ -96,6 +96,7 @@ final class SyncRun implements ChangeSink {
     private final Map<String, String> userKeys = new HashMap<>();
     /** Whether two external ids may share a store key (only through LINK): member lists then need dedup. */
     private boolean keysMayRepeat;
+    /** Store key → username for this run's creates and renames (a dry run's planned users are in no store). */
     private final Map<String, String> usernames = new HashMap<>();
     private final List<SourceUser> deferred = new ArrayList<>();
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
@@ -464,7 +465,9 @@ final class SyncRun implements ChangeSink {
                 Set.of(), null), username, result -> {
                     String key = ((User) result).key();
                     userKeys.put(ext, key);
-                    usernames.put(key, username);
+                    if (dryRun) {
+                        usernames.put(key, username); // the store does not know a planned user's name
+                    }
                 });
     }
 

@@ -156,15 +156,9 @@ public final class Values {
             return Map.of();
         }
         if (attributes.getClass() == MAP_1 || attributes.getClass() == MAP_N) {
-            boolean canonical = true;
-            for (Map.Entry<String, ? extends Collection<String>> e : attributes.entrySet()) {
-                requireText(e.getKey(), "attribute name");
-                if (e.getValue().isEmpty() || !canonicalList(e.getValue())) {
-                    canonical = false;
-                    break;
-                }
-            }
-            if (canonical) {
+            CanonicalCheck check = new CanonicalCheck(); // forEach: an immutable map's entrySet() allocates
+            attributes.forEach(check);
+            if (check.canonical) {
                 return (Map<String, List<String>>) attributes;
             }
         }
@@ -177,6 +171,18 @@ public final class Values {
             }
         }
         return Map.copyOf(out);
+    }
+
+    private static final class CanonicalCheck implements java.util.function.BiConsumer<String, Collection<String>> {
+        boolean canonical = true;
+
+        @Override
+        public void accept(String name, Collection<String> values) {
+            requireText(name, "attribute name");
+            if (values.isEmpty() || !canonicalList(values)) {
+                canonical = false;
+            }
+        }
     }
 
     /** A mutable, insertion-ordered copy, for builders. */
