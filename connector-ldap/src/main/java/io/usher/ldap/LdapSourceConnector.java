@@ -529,13 +529,13 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 throw new UnreadableEntry(id, ex.getMessage());
             }
         }
-        // plain hash sets: the record keeps its members unordered anyway (Values.copySet)
-        Set<String> users = null;
+        // a list, made a set once at the end: member values are distinct as a rule, so no per-member hash set
+        List<String> users = null;
         Set<String> groups = new HashSet<>();
         for (String memberAttr : config.preset.memberAttributes) {
             List<byte[]> values = memberValues(e, memberAttr);
             if (users == null) {
-                users = new HashSet<>(Math.max(16, (int) (values.size() / .75f) + 1));
+                users = new ArrayList<>(values.size());
             }
             for (byte[] raw : values) {
                 if (memberAttr.equalsIgnoreCase("memberUid")) {
@@ -560,11 +560,14 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 }
             }
         }
-        if (users == null) {
-            users = Set.of();
+        Set<String> userSet;
+        try {
+            userSet = users == null ? Set.of() : Set.of(users.toArray(new String[0]));
+        } catch (IllegalArgumentException duplicates) {
+            userSet = new HashSet<>(users); // one user named twice (member and uniqueMember, say)
         }
         try {
-            return new SourceGroup(id, name, e.getAttributeValue("description"), users, groups, Map.of());
+            return new SourceGroup(id, name, e.getAttributeValue("description"), userSet, groups, Map.of());
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEntry(id, ex.getMessage());
         }
