@@ -376,14 +376,23 @@ public final class InMemoryUserStore implements UserStore {
                 throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
             }
             Map<String, ?> known = kind == MemberKind.USER ? users : groups;
+            Map<String, Set<String>> of = memberOf.get(kind);
+            // one pass checks every key (all or nothing) and keeps each member's group set for the second: a
+            // member already in some group exists (its entry goes when it is deleted), so for most keys the
+            // set is the check and one lookup does for both
+            @SuppressWarnings("unchecked")
+            Set<String>[] sets = new Set[memberKeys.size()];
+            int i = 0;
             for (String m : memberKeys) {
-                if (!known.containsKey(m)) {
+                Set<String> groupsOfM = of.get(m);
+                if (groupsOfM == null && !known.containsKey(m)) {
                     throw new UsherException(UsherException.Code.NOT_FOUND, "no "
                             + kind.name().toLowerCase(Locale.ROOT) + " with the given member key");
                 }
                 if (kind == MemberKind.GROUP && groupKey.equals(m)) {
                     throw new UsherException(UsherException.Code.INVALID, "a group cannot contain itself");
                 }
+                sets[i++] = groupsOfM;
             }
             if (kind == MemberKind.GROUP && !nested && !memberKeys.isEmpty()) {
                 throw new UsherException(UsherException.Code.INVALID, "this store does not support nested groups");
@@ -393,13 +402,17 @@ public final class InMemoryUserStore implements UserStore {
                 ms = new HashSet<>(Math.max(16, (int) (memberKeys.size() / .75f) + 1));
                 members.get(kind).put(groupKey, ms);
             }
-            Map<String, Set<String>> of = memberOf.get(kind);
             int added = 0;
+            i = 0;
             for (String m : memberKeys) {
                 if (ms.add(m)) {
                     added++;
                 }
-                of.computeIfAbsent(m, k -> new SmallKeySet()).add(groupKey);
+                Set<String> groupsOfM = sets[i++];
+                if (groupsOfM == null) {
+                    groupsOfM = of.computeIfAbsent(m, k -> new SmallKeySet()); // a key may repeat in the list
+                }
+                groupsOfM.add(groupKey);
             }
             return added;
         });
