@@ -88,8 +88,8 @@ public final class LdapSyncHarness {
             ProvisioningEngine engine = null;
             LdapSourceConnector connector = null;
             long bestFull = Long.MAX_VALUE;
+            int syncs = Integer.getInteger("usher.bench.syncs", 3); // -Dusher.bench.syncs=5: more JIT warm-up
             long peak = 0;
-            int syncs = Integer.getInteger("usher.bench.syncs", 3);
             for (int round = 0; round < syncs; round++) {
                 if (connector != null) {
                     connector.close();
@@ -137,8 +137,8 @@ public final class LdapSyncHarness {
             out("| run | time | |");
             out("|---|---|---|");
             out("| bare paged read (users + groups with members) | %.2f s | best of 2 |", secs(bareBest));
-            out("| full sync into InMemoryUserStore | %.2f s | best of 3; %.2f× the bare read |", secs(bestFull),
-                    (double) bestFull / bareBest);
+            out("| full sync into InMemoryUserStore | %.2f s | best of %d; %.2f× the bare read |", secs(bestFull),
+                    syncs, (double) bestFull / bareBest);
             out("| incremental sync, 100 changes | %.3f s | %.1f%% of the full sync |", secs(inc.duration().toNanos()),
                     100.0 * inc.duration().toNanos() / bestFull);
             out("peak heap during the full sync (sum of heap pools' peaks, upper bound): %d MiB", peak);

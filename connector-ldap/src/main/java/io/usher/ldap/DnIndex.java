@@ -10,8 +10,8 @@ import java.util.Arrays;
  * (500,000 at 100,000 users) against every DN read. As strings, each lookup first decodes the value into a
  * new string, hashes it, and then chases a node, the stored key and its bytes through a map of 100,000
  * entries; that was a fifth of a full sync's time. Here the keys sit back to back in one byte array, the
- * table is an {@code int[]}, and the probe is the value's own bytes, compared ignoring ASCII case: no
- * decoding, no allocation, two cache misses instead of four, and three arrays instead of 300,000 objects for
+ * table is a {@code long[]} holding each entry's hash beside its index, and the probe is the value's own bytes, compared ignoring ASCII case: no
+ * decoding, no allocation, fewer cache misses, and three arrays instead of 300,000 objects for
  * the collector to copy.
  *
  * <p>Keys are stored as given (the caller lower-cases them); a probe matches a key when their bytes are
@@ -25,13 +25,15 @@ final class DnIndex {
 
     private byte[] keys = new byte[1 << 12];
     private int used;
-    private int[] offsets = new int[64];
-    private int[] lengths = new int[64];
-    private int[] hashes = new int[64];
+    /** Per entry, side by side (one cache line for all three): offset in {@link #keys}, length, hash. */
+    private int[] meta = new int[3 * 64];
     private String[] ids = new String[64];
     private int size;
-    /** Open addressing, linear probing: entry index + 1, or 0 for empty. */
-    private int[] table = new int[128];
+    /**
+     * Open addressing, linear probing: {@code hash << 32 | (entry index + 1)}, or 0 for empty; a probe rejects
+     * most other keys by the hash in the slot without touching their entries.
+     */
+    private long[] table = new long[128];
 
     int size() {
         return size;
@@ -43,37 +45,46 @@ final class DnIndex {
         int h = hash(k, 0, k.length);
         int slot = find(k, h);
         if (table[slot] != 0) {
-            ids[table[slot] - 1] = id;
+            ids[entry(table[slot])] = id;
             return;
         }
         if (size == ids.length) {
-            int n = size * 2;
-            offsets = Arrays.copyOf(offsets, n);
-            lengths = Arrays.copyOf(lengths, n);
-            hashes = Arrays.copyOf(hashes, n);
-            ids = Arrays.copyOf(ids, n);
+            meta = Arrays.copyOf(meta, 3 * size * 2);
+            ids = Arrays.copyOf(ids, size * 2);
         }
         if (used + k.length > keys.length) {
             keys = Arrays.copyOf(keys, Math.max(keys.length * 2, used + k.length));
         }
         System.arraycopy(k, 0, keys, used, k.length);
-        offsets[size] = used;
-        lengths[size] = k.length;
-        hashes[size] = h;
+        meta[3 * size] = used;
+        meta[3 * size + 1] = k.length;
+        meta[3 * size + 2] = h;
         ids[size] = id;
         used += k.length;
         size++;
-        table[slot] = size;
+        table[slot] = slotValue(h, size - 1);
         if (size * 2 > table.length) {
             rehash(table.length * 2);
         }
+    }
+
+    private static long slotValue(int hash, int entry) {
+        return (long) hash << 32 | (entry + 1L);
+    }
+
+    private static int entry(long slotValue) {
+        return (int) slotValue - 1;
+    }
+
+    private static int hashOf(long slotValue) {
+        return (int) (slotValue >>> 32);
     }
 
     /** The id for a key given as a string (lower case), or null. */
     String get(String key) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         int slot = find(k, hash(k, 0, k.length));
-        return table[slot] == 0 ? null : ids[table[slot] - 1];
+        return table[slot] == 0 ? null : ids[entry(table[slot])];
     }
 
     /**
@@ -91,12 +102,15 @@ final class DnIndex {
         h = mix(h);
         int mask = table.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
-            int e = table[slot];
-            if (e == 0) {
+            long t = table[slot];
+            if (t == 0) {
                 return null;
             }
-            e--;
-            if (hashes[e] == h && lengths[e] == value.length && equalsIgnoringAsciiCase(value, offsets[e])) {
+            if (hashOf(t) != h) {
+                continue;
+            }
+            int e = entry(t);
+            if (meta[3 * e + 1] == value.length && equalsIgnoringAsciiCase(value, meta[3 * e])) {
                 return ids[e];
             }
         }
@@ -115,27 +129,28 @@ final class DnIndex {
     private int find(byte[] k, int h) {
         int mask = table.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
-            int e = table[slot];
-            if (e == 0) {
+            long t = table[slot];
+            if (t == 0) {
                 return slot;
             }
-            e--;
-            if (hashes[e] == h && lengths[e] == k.length
-                    && Arrays.equals(keys, offsets[e], offsets[e] + lengths[e], k, 0, k.length)) {
+            int e = entry(t);
+            if (hashOf(t) == h && meta[3 * e + 1] == k.length
+                    && Arrays.equals(keys, meta[3 * e], meta[3 * e] + k.length, k, 0, k.length)) {
                 return slot;
             }
         }
     }
 
     private void rehash(int capacity) {
-        int[] t = new int[capacity];
+        long[] t = new long[capacity];
         int mask = capacity - 1;
         for (int e = 0; e < size; e++) {
-            int slot = hashes[e] & mask;
+            int h = meta[3 * e + 2];
+            int slot = h & mask;
             while (t[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
-            t[slot] = e + 1;
+            t[slot] = slotValue(h, e);
         }
         table = t;
     }
