@@ -62,4 +62,26 @@ class InMemoryUserStoreTest {
         assertThat(s.removeMember(small, MemberKind.USER, v)).isTrue();
         assertThat(s.groupsOf(MemberKind.USER, v)).isEmpty();
     }
+
+    /** The open-addressing member set answers like a HashSet through any mix of adds and removes. */
+    @net.jqwik.api.Property(tries = 300)
+    void keySetBehavesLikeAHashSet(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 400)
+                                   List<@net.jqwik.api.constraints.IntRange(min = -60, max = 60) Integer> ops) {
+        InMemoryUserStore.KeySet set = new InMemoryUserStore.KeySet(0);
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int op : ops) {
+            String key = "u" + Math.abs(op); // a small key space: many collisions, removals inside probe runs
+            if (op >= 0) {
+                assertThat(set.add(key)).isEqualTo(expected.add(key));
+            } else {
+                assertThat(set.remove(key)).isEqualTo(expected.remove(key));
+            }
+            assertThat(set.size()).isEqualTo(expected.size());
+        }
+        for (int k = 0; k <= 60; k++) {
+            assertThat(set.contains("u" + k)).isEqualTo(expected.contains("u" + k));
+        }
+        assertThat(new java.util.HashSet<>(set)).isEqualTo(expected);
+        assertThat(set.contains(null)).isFalse();
+    }
 }
