@@ -1496,6 +1496,7 @@ final class SyncRun implements ChangeSink {
         pendingUserNames.clear();
         pendingGroupNames.clear();
         List<StoreOperation.Outcome> outcomes;
+        StoreOperation.Outcome wholeBatchFailure = null; // what every operation got when apply itself threw
         try {
             outcomes = store.apply(batchOps);
             if (outcomes == null || outcomes.size() != batchOps.size()) {
@@ -1560,7 +1561,6 @@ final class SyncRun implements ChangeSink {
                 retryLater++;
             }
         }
-        wholeBatchFailure = null;
         if (retryOneByOne != null) {
             for (MemberBatch b : retryOneByOne) {
                 for (String m : b.keys) {
@@ -1576,9 +1576,6 @@ final class SyncRun implements ChangeSink {
     }
 
     private long lastProgressApplied;
-    /** The outcome every operation of a batch got when the store's apply itself threw (identity compared). */
-    private StoreOperation.Outcome wholeBatchFailure;
-
     private static String describe(RuntimeException e) {
         return e instanceof UsherException ? e.getMessage() : "the store failed with " + e.getClass().getSimpleName();
     }

@@ -75,4 +75,36 @@ class MemberBatchTest {
         assertThat(delegate.members(staff.key(), MemberKind.USER)).extracting(k -> delegate.findUser(k)
                 .orElseThrow().username()).containsExactlyInAnyOrder("alice", "carol");
     }
+
+    @Test
+    void aStoreThatFailsTheWholeBatchFailsEachMemberWithoutRetry() {
+        InMemoryUserStore delegate = new InMemoryUserStore();
+        int[] applies = {0};
+        UserStore store = (UserStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {UserStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("apply")) {
+                        List<?> ops = (List<?>) args[0];
+                        if (ops.stream().anyMatch(op -> op instanceof io.usher.core.spi.StoreOperation.AddMembers)) {
+                            applies[0]++;
+                            throw new IllegalStateException("database down");
+                        }
+                    }
+                    try {
+                        return m.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException x) {
+                        throw x.getCause();
+                    }
+                });
+        SyncReport r = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("corp").connector(org()).build()).build().synchronize("corp");
+        assertThat(r.count(ChangeKind.USER_CREATED)).isEqualTo(3);
+        assertThat(r.count(ChangeKind.MEMBER_ADDED)).isZero();
+        assertThat(r.failureCount()).isEqualTo(3);
+        assertThat(r.failures()).allSatisfy(f -> {
+            assertThat(f.code()).isEqualTo(UsherException.Code.STORE);
+            assertThat(f.message()).isEqualTo("MEMBER_ADDED failed: the store failed with IllegalStateException");
+        });
+        assertThat(applies[0]).isEqualTo(1);
+        assertThat(r.cursorSaved()).isFalse();
+    }
 }
