@@ -75,10 +75,12 @@ public final class LdapSyncHarness {
             long[] bare = new long[2];
             for (int round = 0; round < 2; round++) {
                 long b0 = System.nanoTime();
+                Cpu c0 = Cpu.now(slapd);
                 long n = bareRead(slapd, Slapd.PEOPLE_DN, "(objectClass=inetOrgPerson)", USER_ATTRS)
                         + bareRead(slapd, Slapd.GROUPS_DN, "(objectClass=groupOfNames)", GROUP_ATTRS);
                 bare[round] = System.nanoTime() - b0;
-                out("bare paged read #%d: %.2f s, %d entries", round + 1, secs(bare[round]), n);
+                out("bare paged read #%d: %.2f s, %d entries; %s", round + 1, secs(bare[round]), n,
+                        Cpu.now(slapd).since(c0));
             }
 
             // three full syncs into fresh stores (the first also warms the JIT); the best is reported
@@ -86,8 +88,9 @@ public final class LdapSyncHarness {
             ProvisioningEngine engine = null;
             LdapSourceConnector connector = null;
             long bestFull = Long.MAX_VALUE;
+            int syncs = Integer.getInteger("usher.bench.syncs", 3); // -Dusher.bench.syncs=5: more JIT warm-up
             long peak = 0;
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < syncs; round++) {
                 if (connector != null) {
                     connector.close();
                 }
@@ -101,11 +104,13 @@ public final class LdapSyncHarness {
                 System.gc();
                 List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
                 pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+                Cpu c0 = Cpu.now(slapd);
                 full = engine.synchronize("bench");
+                String used = Cpu.now(slapd).since(c0);
                 peak = Math.max(peak, pools.stream().filter(p -> p.getType() == MemoryType.HEAP)
                         .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20);
                 bestFull = Math.min(bestFull, full.duration().toNanos());
-                out("full sync #%d: %.2f s, %s", round + 1, secs(full.duration().toNanos()), full.counts());
+                out("full sync #%d: %.2f s, %s; %s", round + 1, secs(full.duration().toNanos()), full.counts(), used);
             }
 
             Thread.sleep(1100); // modifyTimestamp has one-second resolution
@@ -132,11 +137,39 @@ public final class LdapSyncHarness {
             out("| run | time | |");
             out("|---|---|---|");
             out("| bare paged read (users + groups with members) | %.2f s | best of 2 |", secs(bareBest));
-            out("| full sync into InMemoryUserStore | %.2f s | best of 3; %.2f× the bare read |", secs(bestFull),
-                    (double) bestFull / bareBest);
+            out("| full sync into InMemoryUserStore | %.2f s | best of %d; %.2f× the bare read |", secs(bestFull),
+                    syncs, (double) bestFull / bareBest);
             out("| incremental sync, 100 changes | %.3f s | %.1f%% of the full sync |", secs(inc.duration().toNanos()),
                     100.0 * inc.duration().toNanos() / bestFull);
             out("peak heap during the full sync (sum of heap pools' peaks, upper bound): %d MiB", peak);
+        }
+    }
+
+    /**
+     * CPU seconds so far: this JVM (all threads, GC included) and the slapd process (from /proc; -1 where
+     * unreadable). On a shared 2-core machine they show whether a phase waited or worked.
+     */
+    private record Cpu(long jvmNanos, long slapdTicks, long gcMillis) {
+        static Cpu now(Slapd slapd) {
+            long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            long gc = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+            long ticks = -1;
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc/" + slapd.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux, or slapd gone: no figure
+            }
+            return new Cpu(jvm, ticks, gc);
+        }
+
+        String since(Cpu start) {
+            return String.format(Locale.ROOT, "CPU: JVM %.2f s (GC pauses %.2f s), slapd %s", secs(jvmNanos - start.jvmNanos),
+                    (gcMillis - start.gcMillis) / 1000.0, slapdTicks < 0 || start.slapdTicks < 0 ? "?"
+                            : String.format(Locale.ROOT, "%.2f s", (slapdTicks - start.slapdTicks) / 100.0));
         }
     }
 

@@ -46,7 +46,6 @@ final class LdapReader implements AutoCloseable {
     }
 
 
-    /** One paged search on one connection (cookies belong to a connection), page by page. */
     /**
      * One paged search on one connection (cookies belong to a connection), page by page. A reader thread
      * asks for the next page while this thread hands the current one on, so the server's and the network's
@@ -54,15 +53,29 @@ final class LdapReader implements AutoCloseable {
      */
     void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
                        EntryHandler each) throws SourceException {
+        paged(base, filter, attributes, extra, null, (SearchResultEntry e) -> each.accept(e));
+    }
+
+    /**
+     * A paged search whose entries are converted on the reader thread, so that turning entries into records
+     * overlaps with the caller's handling of the previous page. {@code convert} runs on the reader thread, one
+     * entry at a time and in order (it may keep state that only it touches until this method returns: the
+     * reader thread has ended by then); a null result is dropped; what it throws ends the read and is thrown
+     * here. {@code each} runs on the calling thread.
+     */
+    <T> void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
+                   java.util.function.Function<SearchResultEntry, T> convert, Handler<T> each) throws SourceException {
         withConnection(c -> {
-            PageReader reader = new PageReader(c, base, filter, attributes, extra);
+            PageReader reader = new PageReader(c, base, filter, attributes, extra, convert);
             Thread thread = new Thread(reader, "usher-ldap-page-reader");
             thread.setDaemon(true);
             thread.start();
             try {
-                for (List<SearchResultEntry> page = reader.next(); page != null; page = reader.next()) {
-                    for (SearchResultEntry e : page) {
-                        each.accept(e);
+                for (List<?> page = reader.next(); page != null; page = reader.next()) {
+                    for (Object o : page) {
+                        @SuppressWarnings("unchecked")
+                        T t = (T) o;
+                        each.accept(t);
                     }
                 }
             } finally {
@@ -79,12 +92,15 @@ final class LdapReader implements AutoCloseable {
         private final Filter filter;
         private final String[] attributes;
         private final List<Control> extra;
+        private final java.util.function.Function<SearchResultEntry, ?> convert;
         private final java.util.concurrent.BlockingQueue<Object> pages =
                 new java.util.concurrent.ArrayBlockingQueue<>(1);
         private volatile boolean stopped;
         private final Object end = new Object();
 
-        PageReader(LDAPConnection connection, String base, Filter filter, List<String> attributes, List<Control> extra) {
+        PageReader(LDAPConnection connection, String base, Filter filter, List<String> attributes, List<Control> extra,
+                   java.util.function.Function<SearchResultEntry, ?> convert) {
+            this.convert = convert;
             this.connection = connection;
             this.base = base;
             this.filter = filter;
@@ -107,7 +123,7 @@ final class LdapReader implements AutoCloseable {
                     if (stopped) {
                         return;
                     }
-                    pages.put(result.getSearchEntries());
+                    pages.put(convert == null ? result.getSearchEntries() : converted(result.getSearchEntries()));
                     SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
                     cookie = back == null ? null : back.getCookie();
                 } while (cookie != null && cookie.getValueLength() > 0 && !stopped);
@@ -125,9 +141,19 @@ final class LdapReader implements AutoCloseable {
             }
         }
 
+        private List<Object> converted(List<SearchResultEntry> entries) {
+            List<Object> out = new ArrayList<>(entries.size());
+            for (SearchResultEntry e : entries) {
+                Object o = convert.apply(e);
+                if (o != null) {
+                    out.add(o);
+                }
+            }
+            return out;
+        }
+
         /** The next page, or null at the end; a failed read surfaces here. */
-        @SuppressWarnings("unchecked")
-        List<SearchResultEntry> next() throws LDAPException {
+        List<?> next() throws LDAPException {
             Object o;
             try {
                 o = pages.take();
@@ -144,7 +170,7 @@ final class LdapReader implements AutoCloseable {
             if (o instanceof RuntimeException) {
                 throw (RuntimeException) o;
             }
-            return (List<SearchResultEntry>) o;
+            return (List<?>) o;
         }
 
         /** Ends the reader and waits for it, so the connection is idle before it goes back to the pool. */
@@ -162,6 +188,11 @@ final class LdapReader implements AutoCloseable {
     @FunctionalInterface
     interface EntryHandler {
         void accept(SearchResultEntry e) throws SourceException;
+    }
+
+    @FunctionalInterface
+    interface Handler<T> {
+        void accept(T t) throws SourceException;
     }
 
     @FunctionalInterface

@@ -36,8 +36,11 @@ import io.usher.core.spi.SourceGroup;
 import io.usher.core.spi.SourceUser;
 import java.time.Clock;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,6 +87,12 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     private final LdapConfig config;
     private final Clock clock;
     private final LdapReader reader;
+    /**
+     * Attribute names as the entry lookups want them: the SDK lower-cases the name on every lookup, which
+     * allocates unless it is lower case already (several lookups per entry, 110,000 entries a sync).
+     */
+    private final String idAttr, loginAttr, displayNameAttr, givenNameAttr, familyNameAttr, emailAttr, kindAttr,
+            memberOfAttr;
 
     public LdapSourceConnector(LdapConfig config) {
         this(config, Clock.systemUTC());
@@ -94,6 +103,18 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
         this.reader = new LdapReader(config);
+        this.idAttr = lower(config.idAttribute);
+        this.loginAttr = lower(config.loginAttribute);
+        this.displayNameAttr = lower(config.displayNameAttribute);
+        this.givenNameAttr = lower(config.givenNameAttribute);
+        this.familyNameAttr = lower(config.familyNameAttribute);
+        this.emailAttr = lower(config.emailAttribute);
+        this.kindAttr = lower(config.kindAttribute);
+        this.memberOfAttr = lower(config.preset.memberOfAttribute);
+    }
+
+    private static String lower(String name) {
+        return name == null ? null : name.toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -112,22 +133,28 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         String cursor = startCursor();
         Resolver resolver = new Resolver();
         long[] read = {0};
-        // users
+        // users: entries become records on the reader thread (which alone touches the resolver until the
+        // read ends), the engine takes them here
         reader.paged(config.usersBase, config.userFilter, config.userAttributes(), List.of(), e -> {
-            SourceUser u;
             try {
-                u = toUser(e);
+                SourceUser u = toUser(e);
+                if (u != null) {
+                    resolver.put(resolver.users, e.getDN(), u.externalId());
+                    if (u.loginName() != null) {
+                        resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
+                    }
+                }
+                return u;
             } catch (UnreadableEntry x) {
                 resolver.put(resolver.users, e.getDN(), x.id);
-                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
-                u = null;
+                return x;
             }
-            if (u != null) {
-                resolver.put(resolver.users, e.getDN(), u.externalId());
-                if (u.loginName() != null) {
-                    resolver.logins.put(u.loginName().toLowerCase(Locale.ROOT), u.externalId());
-                }
-                sink.user(u);
+        }, (Object o) -> {
+            if (o instanceof UnreadableEntry) {
+                UnreadableEntry x = (UnreadableEntry) o;
+                sink.unreadable(MemberKind.USER, x.id, x.getMessage());
+            } else {
+                sink.user((SourceUser) o);
             }
             if (++read[0] % 1000 == 0) {
                 sink.progress(read[0], -1);
@@ -139,11 +166,21 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             if (id != null) {
                 resolver.put(resolver.groups, e.getDN(), id);
             }
-        });
-        List<String> groupAttrs = new ArrayList<>(List.of(config.idAttribute, "cn", "description"));
-        groupAttrs.addAll(config.preset.memberAttributes);
-        reader.paged(config.groupsBase, config.groupFilter, groupAttrs, List.of(), e -> {
-            deliverGroup(e, resolver, sink);
+            return null;
+        }, (Object o) -> { });
+        reader.paged(config.groupsBase, config.groupFilter, groupAttributes(), List.of(), e -> {
+            try {
+                return toGroup(e, resolver);
+            } catch (UnreadableEntry x) {
+                return x;
+            }
+        }, (Object o) -> {
+            if (o instanceof UnreadableEntry) {
+                UnreadableEntry x = (UnreadableEntry) o;
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
+            } else {
+                sink.group((SourceGroup) o);
+            }
             if (++read[0] % 1000 == 0) {
                 sink.progress(read[0], -1);
             }
@@ -160,8 +197,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     /** DN → id of what this read has seen, and login → id for posixGroup memberUid. */
     private final class Resolver {
-        final Map<String, String> users = new HashMap<>();
-        final Map<String, String> groups = new HashMap<>();
+        final DnIndex users = new DnIndex();
+        final DnIndex groups = new DnIndex();
         final Map<String, String> logins = new HashMap<>();
         long outside;
         /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
@@ -175,52 +212,109 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
         };
 
-        /** Normalized DN → id, built from the lower-case keys on the first lookup that needs it. */
+        /**
+         * Normalized DN → id for the entries whose lower-case DN is not already its normalized form (built on
+         * the first lookup that needs it). The other keys, {@link #plain} ones, are their own normalized form,
+         * so a normalized member DN is looked up in the lower-case maps directly: a dangling member value
+         * costs one DN parse, not a parse of every DN read.
+         */
         private Map<String, String> normalizedUsers;
         private Map<String, String> normalizedGroups;
+        private final List<String> irregularUsers = new ArrayList<>();
+        private final List<String> irregularGroups = new ArrayList<>();
 
         /** Records an entry's DN under its cheap key (lower case); normalized forms are derived only if needed. */
-        void put(Map<String, String> map, String dn, String id) {
-            map.put(dn.toLowerCase(Locale.ROOT), id);
+        void put(DnIndex map, String dn, String id) {
+            String key = dn.toLowerCase(Locale.ROOT);
+            map.put(key, id);
+            if (plain(key)) {
+                return;
+            }
             if (map == users) {
+                irregularUsers.add(key);
                 normalizedUsers = null;
             } else if (map == groups) {
+                irregularGroups.add(key);
                 normalizedGroups = null;
             }
         }
 
-        private Map<String, String> normalized(Map<String, String> byLower) {
-            Map<String, String> out = new HashMap<>(byLower.size() * 2);
-            byLower.forEach((k, v) -> out.put(normalize(k), v));
+        private Map<String, String> normalized(List<String> keys, DnIndex byLower) {
+            Map<String, String> out = new HashMap<>(keys.size() * 2);
+            keys.forEach(k -> out.put(normalize(k), byLower.get(k)));
             return out;
         }
 
         /**
-         * {kind, id}: kind "u" or "g", or null for outside. Member values usually repeat the entry's DN as the
-         * server printed it, so a lower-case lookup answers most of them without parsing any DN.
+         * The id of the user or group a member DN names ({@link #lastWasGroup} says which), or null for outside.
+         * Member values usually repeat the entry's DN as the server printed it, so a lower-case lookup answers
+         * most of them without parsing any DN.
          */
-        String[] resolve(String dn) {
-            String lower = dn.toLowerCase(Locale.ROOT);
+        String resolve(String dn) {
+            String lower = dn.toLowerCase(Locale.ROOT); // the same string when already lower case
             String u = users.get(lower);
             if (u != null) {
-                return new String[] {"u", u};
+                lastWasGroup = false;
+                return u;
             }
             String g = groups.get(lower);
             if (g != null) {
-                return new String[] {"g", g};
+                lastWasGroup = true;
+                return g;
             }
+            String[] slow = resolveSlowly(dn);
+            if (slow == null) {
+                return null;
+            }
+            lastWasGroup = slow[0].equals("g");
+            return slow[1];
+        }
+
+        /** {@link #resolve(String)} for a member value as the server sent it, without decoding it first. */
+        String resolve(byte[] value) {
+            String u = users.get(value);
+            if (u == DnIndex.NON_ASCII) {
+                return resolve(new String(value, StandardCharsets.UTF_8));
+            }
+            if (u != null) {
+                lastWasGroup = false;
+                return u;
+            }
+            String g = groups.get(value);
+            if (g != null) {
+                lastWasGroup = true;
+                return g;
+            }
+            String[] slow = resolveSlowly(new String(value, StandardCharsets.UTF_8));
+            if (slow == null) {
+                return null;
+            }
+            lastWasGroup = slow[0].equals("g");
+            return slow[1];
+        }
+
+        /** Whether the last id {@link #resolve} returned is a group's (a user's otherwise). */
+        boolean lastWasGroup;
+
+        private String[] resolveSlowly(String dn) {
             String n = normalize(dn);
-            if (normalizedUsers == null) {
-                normalizedUsers = normalized(users);
+            String u = users.get(n);
+            if (u == null) {
+                if (normalizedUsers == null) {
+                    normalizedUsers = normalized(irregularUsers, users);
+                }
+                u = normalizedUsers.get(n);
             }
-            u = normalizedUsers.get(n);
             if (u != null) {
                 return new String[] {"u", u};
             }
-            if (normalizedGroups == null) {
-                normalizedGroups = normalized(groups);
+            String g = groups.get(n);
+            if (g == null) {
+                if (normalizedGroups == null) {
+                    normalizedGroups = normalized(irregularGroups, groups);
+                }
+                g = normalizedGroups.get(n);
             }
-            g = normalizedGroups.get(n);
             if (g != null) {
                 return new String[] {"g", g};
             }
@@ -229,6 +323,36 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
             return null;
         }
+    }
+
+    /**
+     * Whether a lower-case DN is certainly its own normalized form: only {@code attr=value} parts of letters,
+     * digits, {@code . - _ @}, joined by commas without spaces (nothing to trim, unescape or reorder).
+     */
+    static boolean plain(String lowerDn) {
+        boolean sawEquals = false;
+        boolean empty = true;
+        for (int i = 0; i < lowerDn.length(); i++) {
+            char c = lowerDn.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '@') {
+                empty = false;
+            } else if (c == '=') {
+                if (sawEquals || empty) {
+                    return false;
+                }
+                sawEquals = true;
+                empty = true;
+            } else if (c == ',') {
+                if (!sawEquals || empty) {
+                    return false;
+                }
+                sawEquals = false;
+                empty = true;
+            } else {
+                return false;
+            }
+        }
+        return sawEquals && !empty;
     }
 
     private String[] lookupDn(String dn) {
@@ -299,36 +423,33 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     private String idOf(SearchResultEntry e) {
         if (config.preset.binaryGuid && config.idAttribute.equalsIgnoreCase("objectGUID")) {
-            byte[] b = e.getAttributeValueBytes(config.idAttribute);
+            byte[] b = e.getAttributeValueBytes(idAttr);
             return b == null || b.length != 16 ? null : Guids.toCanonical(b);
         }
-        String v = e.getAttributeValue(config.idAttribute);
+        String v = e.getAttributeValue(idAttr);
         return v == null ? null : v.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * One user entry as a source record, built directly (no builder, immutable collections made once: the
+     * record keeps them as they are). Values the model refuses make the entry unreadable.
+     */
     SourceUser toUser(SearchResultEntry e) {
         String id = idOf(e);
         if (id == null) {
             LOG.warn("LDAP entry without {} skipped: {}", config.idAttribute, e.getDN());
             return null;
         }
-        SourceUser.Builder b = SourceUser.builder(id)
-                .loginName(e.getAttributeValue(config.loginAttribute))
-                .displayName(e.getAttributeValue(config.displayNameAttribute))
-                .givenName(e.getAttributeValue(config.givenNameAttribute))
-                .familyName(e.getAttributeValue(config.familyNameAttribute));
-        String[] mails = e.getAttributeValues(config.emailAttribute);
-        if (mails != null) {
-            b.emails(List.of(mails));
+        String[] mails = e.getAttributeValues(emailAttr);
+        SourceUser.Kind kind = SourceUser.Kind.MEMBER;
+        String kindValue = e.getAttributeValue(kindAttr);
+        if (kindValue != null) {
+            String k = kindValue.toLowerCase(Locale.ROOT);
+            kind = k.equals("guest") ? SourceUser.Kind.GUEST : k.equals("service") ? SourceUser.Kind.SERVICE
+                    : SourceUser.Kind.MEMBER;
         }
-        b.active(!disabled(e));
-        String kind = e.getAttributeValue(config.kindAttribute);
-        if (kind != null) {
-            String k = kind.toLowerCase(Locale.ROOT);
-            b.kind(k.equals("guest") ? SourceUser.Kind.GUEST : k.equals("service") ? SourceUser.Kind.SERVICE
-                    : SourceUser.Kind.MEMBER);
-        }
-        String[] memberOf = e.getAttributeValues(config.preset.memberOfAttribute);
+        Set<String> groupNames = Set.of();
+        String[] memberOf = e.getAttributeValues(memberOfAttr);
         if (memberOf != null) {
             Set<String> names = new LinkedHashSet<>();
             for (String dn : memberOf) {
@@ -338,22 +459,30 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     // an unparseable memberOf value names no group
                 }
             }
-            b.groups(names);
+            groupNames = names;
         }
-        Map<String, List<String>> extra = new LinkedHashMap<>();
-        if (config.preset == Preset.ACTIVE_DIRECTORY && e.getAttributeValue("userPrincipalName") != null) {
-            extra.put("userPrincipalName", List.of(e.getAttributeValue("userPrincipalName")));
-        }
-        extra.put("dn", List.of(e.getDN()));
-        for (String a : config.extraAttributes) {
-            String[] v = e.getAttributeValues(a);
-            if (v != null) {
-                extra.put(a, List.of(v));
+        Map<String, List<String>> extra;
+        String upn = config.preset == Preset.ACTIVE_DIRECTORY ? e.getAttributeValue("userPrincipalName") : null;
+        if (upn == null && config.extraAttributes.isEmpty()) {
+            extra = Map.of("dn", List.of(e.getDN()));
+        } else {
+            extra = new LinkedHashMap<>();
+            if (upn != null) {
+                extra.put("userPrincipalName", List.of(upn));
+            }
+            extra.put("dn", List.of(e.getDN()));
+            for (String a : config.extraAttributes) {
+                String[] v = e.getAttributeValues(a);
+                if (v != null) {
+                    extra.put(a, List.of(v));
+                }
             }
         }
-        b.attributes(extra);
         try {
-            return b.build();
+            return new SourceUser(id, e.getAttributeValue(loginAttr),
+                    e.getAttributeValue(displayNameAttr), e.getAttributeValue(givenNameAttr),
+                    e.getAttributeValue(familyNameAttr), mails == null ? List.of() : List.of(mails),
+                    !disabled(e), kind, groupNames, extra);
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEntry(id, ex.getMessage());
         }
@@ -371,7 +500,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
             return false;
         }
-        return e.hasAttribute("pwdAccountLockedTime");
+        return e.hasAttribute("pwdaccountlockedtime");
     }
 
     /** The Active Directory matching rule that follows group nesting on the DC (LDAP_MATCHING_RULE_IN_CHAIN). */
@@ -400,11 +529,17 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 throw new UnreadableEntry(id, ex.getMessage());
             }
         }
-        Set<String> users = new LinkedHashSet<>();
-        Set<String> groups = new LinkedHashSet<>();
+        // a list, made a set once at the end: member values are distinct as a rule, so no per-member hash set
+        List<String> users = null;
+        Set<String> groups = new HashSet<>();
         for (String memberAttr : config.preset.memberAttributes) {
-            for (String value : memberValues(e, memberAttr)) {
+            List<byte[]> values = memberValues(e, memberAttr);
+            if (users == null) {
+                users = new ArrayList<>(values.size());
+            }
+            for (byte[] raw : values) {
                 if (memberAttr.equalsIgnoreCase("memberUid")) {
+                    String value = new String(raw, StandardCharsets.UTF_8);
                     String uid = resolver.logins.get(value.toLowerCase(Locale.ROOT));
                     if (uid != null) {
                         users.add(uid);
@@ -414,19 +549,25 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     }
                     continue;
                 }
-                String[] r = resolver.resolve(value);
+                String r = resolver.resolve(raw);
                 if (r == null) {
                     resolver.outside++;
-                    users.add("dn:" + value);
-                } else if (r[0].equals("u")) {
-                    users.add(r[1]);
-                } else if (!r[1].equals(id)) {
-                    groups.add(r[1]);
+                    users.add("dn:" + new String(raw, StandardCharsets.UTF_8));
+                } else if (!resolver.lastWasGroup) {
+                    users.add(r);
+                } else if (!r.equals(id)) {
+                    groups.add(r);
                 }
             }
         }
+        Set<String> userSet;
         try {
-            return new SourceGroup(id, name, e.getAttributeValue("description"), users, groups, Map.of());
+            userSet = users == null ? Set.of() : Set.of(users.toArray(new String[0]));
+        } catch (IllegalArgumentException duplicates) {
+            userSet = new HashSet<>(users); // one user named twice (member and uniqueMember, say)
+        }
+        try {
+            return new SourceGroup(id, name, e.getAttributeValue("description"), userSet, groups, Map.of());
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEntry(id, ex.getMessage());
         }
@@ -436,11 +577,11 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
      * All values of a member attribute, following Active Directory's ranged retrieval: an entry with more
      * values than the DC's MaxValRange carries {@code member;range=0-1499}; the rest is read range by range.
      */
-    private List<String> memberValues(SearchResultEntry e, String attr) throws SourceException {
-        List<String> out = new ArrayList<>();
-        String[] plain = e.getAttributeValues(attr);
+    private List<byte[]> memberValues(SearchResultEntry e, String attr) throws SourceException {
+        List<byte[]> out = new ArrayList<>();
+        Attribute plain = e.getAttribute(attr);
         if (plain != null) {
-            out.addAll(List.of(plain));
+            out.addAll(Arrays.asList(plain.getValueByteArrays()));
         }
         for (Attribute a : e.getAttributes()) {
             if (!a.getBaseName().equalsIgnoreCase(attr) || !a.hasOptions()) {
@@ -450,7 +591,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             if (range == null) {
                 continue;
             }
-            out.addAll(List.of(a.getValues()));
+            out.addAll(Arrays.asList(a.getValueByteArrays()));
             String end = range.substring(range.indexOf('-') + 1);
             int rounds = 0;
             while (!end.equals("*")) {
@@ -474,7 +615,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 if (chunk == null) {
                     break; // the server had no more values
                 }
-                out.addAll(List.of(chunk.getValues()));
+                out.addAll(Arrays.asList(chunk.getValueByteArrays()));
                 String r = rangeOption(chunk);
                 end = r.substring(r.indexOf('-') + 1);
             }
@@ -790,7 +931,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         return s == null ? "" : s;
     }
 
-    private static String normalize(String dn) {
+    static String normalize(String dn) {
         try {
             return new DN(dn).toNormalizedString();
         } catch (LDAPException e) {

@@ -135,6 +135,26 @@ class LdapSourceConnectorTest {
         assertThat(c.cursor).startsWith("ts:");
     }
 
+    /** Members are collected in a list and made a set once; a user named twice must not fail the group. */
+    @Test
+    void aUserNamedTwiceInOneGroupIsOneMember() throws Exception {
+        person("alice", "00000000-0000-0000-0000-00000000000a");
+        person("bob", "00000000-0000-0000-0000-00000000000b");
+        server.add("dn: cn=twice,ou=groups,dc=usher,dc=test", "objectClass: groupOfNames",
+                "objectClass: groupOfUniqueNames", "cn: twice", "entryUUID: 10000000-0000-0000-0000-000000000009",
+                "member: uid=alice,ou=people,dc=usher,dc=test",
+                "member: UID=Alice, OU=People, DC=usher, DC=test",
+                "uniqueMember: uid=alice,ou=people,dc=usher,dc=test",
+                "uniqueMember: uid=bob,ou=people,dc=usher,dc=test");
+        Collected c = new Collected();
+        try (LdapSourceConnector conn = openldap(10)) {
+            conn.snapshot(c);
+        }
+        assertThat(c.unreadable).isEmpty();
+        assertThat(c.groups.get("10000000-0000-0000-0000-000000000009").memberUserIds())
+                .containsExactlyInAnyOrder("00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b");
+    }
+
     @Test
     void membersOutsideTheBasesAreReportedByTheEngine() throws Exception {
         person("alice", "00000000-0000-0000-0000-00000000000a");

@@ -14,6 +14,11 @@ final class Listeners {
         this.listeners = List.copyOf(listeners);
     }
 
+    /** Whether nobody listens (so a run need not build events only listeners would see). */
+    boolean isEmpty() {
+        return listeners.isEmpty();
+    }
+
     void each(Consumer<SyncListener> call) {
         for (SyncListener l : listeners) {
             try {

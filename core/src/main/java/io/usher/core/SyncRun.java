@@ -94,6 +94,9 @@ final class SyncRun implements ChangeSink {
 
     // reconciliation state: ids only
     private final Map<String, String> userKeys = new HashMap<>();
+    /** Whether two external ids may share a store key (only through LINK): member lists then need dedup. */
+    private boolean keysMayRepeat;
+    /** Store key → username for this run's creates and renames (a dry run's planned users are in no store). */
     private final Map<String, String> usernames = new HashMap<>();
     private final List<SourceUser> deferred = new ArrayList<>();
     private final Map<String, GroupState> groups = new LinkedHashMap<>();
@@ -113,7 +116,14 @@ final class SyncRun implements ChangeSink {
     private final List<StoreOperation> ops = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
 
-    private record Pending(Change change, String subject, Consumer<Object> onSuccess) {}
+    private record Pending(Change change, String subject, Consumer<Object> onSuccess, MemberBatch members) {
+        Pending(Change change, String subject, Consumer<Object> onSuccess) {
+            this(change, subject, onSuccess, null);
+        }
+    }
+
+    /** A group's new members of one kind, written with one {@link UserStore#addMembers} call. */
+    private record MemberBatch(GroupState group, MemberKind kind, List<String> keys) {}
 
     /** What the run knows of one source group: its store key and direct members. */
     private static final class GroupState {
@@ -436,6 +446,7 @@ final class SyncRun implements ChangeSink {
         Holder h = holderOf(desired.username(), null);
         if (h != null) {
             if (h.user != null && h.user.isLocal() && source.collisions() == CollisionPolicy.LINK) {
+                keysMayRepeat = true; // should the link fail, another id may link the same local user
                 User linked = desired.withKey(h.user.key());
                 userKeys.put(ext, h.user.key());
                 usernames.put(h.user.key(), desired.username());
@@ -454,7 +465,9 @@ final class SyncRun implements ChangeSink {
                 Set.of(), null), username, result -> {
                     String key = ((User) result).key();
                     userKeys.put(ext, key);
-                    usernames.put(key, username);
+                    if (dryRun) {
+                        usernames.put(key, username); // the store does not know a planned user's name
+                    }
                 });
     }
 
@@ -970,11 +983,19 @@ final class SyncRun implements ChangeSink {
                 continue; // the common no-op case: nothing copied, nothing built
             }
             Set<String> current = fresh ? Set.of() : store.members(st.key, MemberKind.USER);
-            Set<String> desired = flatten ? effectiveUsers(st) : new HashSet<>(List.of(st.userMembers));
-            for (String u : desired) {
-                if (!current.contains(u)) {
-                    addMember(st, MemberKind.USER, u, usernameOf(u));
+            Set<String> desired = Set.of(); // for removals: a new group has no current members to remove
+            if (fresh && !flatten && !keysMayRepeat) {
+                // a new group: all its members are new, and distinct (distinct ids, each with its own key)
+                addMembers(st, MemberKind.USER, Arrays.asList(st.userMembers));
+            } else {
+                desired = flatten ? effectiveUsers(st) : distinct(st.userMembers);
+                List<String> toAdd = new ArrayList<>(fresh ? desired.size() : 16);
+                for (String u : desired) {
+                    if (!current.contains(u)) {
+                        toAdd.add(u);
+                    }
                 }
+                addMembers(st, MemberKind.USER, toAdd);
             }
             if (allowRemovals) {
                 for (String u : current) {
@@ -1055,6 +1076,55 @@ final class SyncRun implements ChangeSink {
             return store.findUser(key).map(u -> u.isOwnedBy(sid)).orElse(false);
         }
         return store.findGroup(key).map(g -> g.isOwnedBy(sid)).orElse(false);
+    }
+
+    private static Set<String> distinct(String[] keys) {
+        Set<String> out = new HashSet<>(Math.max(16, (int) (keys.length / .75f) + 1));
+        out.addAll(Arrays.asList(keys));
+        return out;
+    }
+
+    /**
+     * New members for one group: one store call for all of them (one membership at a time when there is just
+     * one). Each still counts, and is reported to listeners, as one change.
+     */
+    private void addMembers(GroupState st, MemberKind kind, List<String> memberKeys) {
+        if (memberKeys.size() == 1) {
+            String m = memberKeys.get(0);
+            addMember(st, kind, m, memberName(kind, m));
+            return;
+        }
+        if (memberKeys.isEmpty()) {
+            return;
+        }
+        MemberBatch batch = new MemberBatch(st, kind, memberKeys);
+        if (dryRun) {
+            recordMembersAdded(batch);
+            return;
+        }
+        ops.add(StoreOperation.addMembers(st.key, kind, memberKeys));
+        pending.add(new Pending(null, st.name, null, batch));
+        if (ops.size() >= batchSize) {
+            flush();
+        }
+    }
+
+    private String memberName(MemberKind kind, String key) {
+        return kind == MemberKind.USER ? usernameOf(key) : store.findGroup(key).map(Group::name).orElse(key);
+    }
+
+    /** Counts a batch of added members; builds their change events only when a listener or a plan needs them. */
+    private void recordMembersAdded(MemberBatch b) {
+        if (planSink == null && planned == null && listeners.isEmpty()) {
+            counts.merge(ChangeKind.MEMBER_ADDED, (long) b.keys.size(), Long::sum);
+            applied += b.keys.size();
+            return;
+        }
+        GroupState st = b.group;
+        for (String m : b.keys) {
+            recordApplied(Change.member(ChangeKind.MEMBER_ADDED, st.origin, st.key, st.name, b.kind,
+                    memberName(b.kind, m)), Boolean.TRUE);
+        }
     }
 
     private void addMember(GroupState st, MemberKind kind, String memberKey, String memberName) {
@@ -1425,6 +1495,7 @@ final class SyncRun implements ChangeSink {
         pendingUserNames.clear();
         pendingGroupNames.clear();
         List<StoreOperation.Outcome> outcomes;
+        StoreOperation.Outcome wholeBatchFailure = null; // what every operation got when apply itself threw
         try {
             outcomes = store.apply(batchOps);
             if (outcomes == null || outcomes.size() != batchOps.size()) {
@@ -1435,14 +1506,34 @@ final class SyncRun implements ChangeSink {
         } catch (RuntimeException e) {
             LOG.warn("source {}: the store failed a whole batch of {} operations", sid, batchOps.size(), e);
             StoreOperation.Outcome failed = StoreOperation.Outcome.failure(e);
+            wholeBatchFailure = failed;
             outcomes = new ArrayList<>();
             for (int i = 0; i < batchOps.size(); i++) {
                 outcomes.add(failed);
             }
         }
+        List<MemberBatch> retryOneByOne = null;
         for (int i = 0; i < batchOps.size(); i++) {
             StoreOperation.Outcome o = outcomes.get(i);
             Pending p = batchPending.get(i);
+            if (p.members != null) {
+                if (o.ok()) {
+                    recordMembersAdded(p.members);
+                } else if (o == wholeBatchFailure) {
+                    UsherException.Code code = o.error() instanceof UsherException
+                            ? ((UsherException) o.error()).code() : UsherException.Code.STORE;
+                    for (int n = 0; n < p.members.keys.size(); n++) {
+                        fail(p.subject, code, ChangeKind.MEMBER_ADDED + " failed: " + describe(o.error()));
+                        retryLater++;
+                    }
+                } else {
+                    if (retryOneByOne == null) {
+                        retryOneByOne = new ArrayList<>();
+                    }
+                    retryOneByOne.add(p.members); // find and report the members the store refuses
+                }
+                continue;
+            }
             if (p.change == null) {
                 if (!o.ok()) {
                     fail(p.subject, UsherException.Code.STORE, "a temporary rename (to break a cycle of renames) "
@@ -1469,6 +1560,14 @@ final class SyncRun implements ChangeSink {
                 retryLater++;
             }
         }
+        if (retryOneByOne != null) {
+            for (MemberBatch b : retryOneByOne) {
+                for (String m : b.keys) {
+                    addMember(b.group, b.kind, m, memberName(b.kind, m));
+                }
+            }
+            flush();
+        }
         if (applied - lastProgressApplied >= PROGRESS_EVERY) {
             lastProgressApplied = applied;
             progress();
@@ -1476,6 +1575,9 @@ final class SyncRun implements ChangeSink {
     }
 
     private long lastProgressApplied;
+    private static String describe(RuntimeException e) {
+        return e instanceof UsherException ? e.getMessage() : "the store failed with " + e.getClass().getSimpleName();
+    }
 
     private void recordApplied(Change change, Object result) {
         counts.merge(change.kind(), 1L, Long::sum);
@@ -1489,7 +1591,7 @@ final class SyncRun implements ChangeSink {
                 planTruncated = true;
             }
         }
-        if (!dryRun) {
+        if (!dryRun && !listeners.isEmpty()) {
             // audit listeners hear only of what happened; a plan's changes are in the ChangeSet
             listeners.each(l -> l.onChange(runId, change));
         }

@@ -43,6 +43,11 @@ public interface StoreOperation {
         return new Membership(false, groupKey, kind, memberKey);
     }
 
+    /** Many new members of one kind for one group ({@link UserStore#addMembers}); the result is an Integer. */
+    static StoreOperation addMembers(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
+        return new AddMembers(groupKey, kind, memberKeys == null ? null : java.util.List.copyOf(memberKeys));
+    }
+
     record CreateUser(User user) implements StoreOperation {
         public CreateUser { Objects.requireNonNull(user, "user"); }
         @Override public Object applyTo(UserStore store) { return store.createUser(user); }
@@ -83,6 +88,19 @@ public interface StoreOperation {
         @Override
         public Object applyTo(UserStore store) {
             return add ? store.addMember(groupKey, kind, memberKey) : store.removeMember(groupKey, kind, memberKey);
+        }
+    }
+
+    record AddMembers(String groupKey, MemberKind kind, java.util.List<String> memberKeys) implements StoreOperation {
+        public AddMembers {
+            Objects.requireNonNull(groupKey, "groupKey");
+            Objects.requireNonNull(kind, "kind");
+            memberKeys = java.util.List.copyOf(memberKeys);
+        }
+
+        @Override
+        public Object applyTo(UserStore store) {
+            return store.addMembers(groupKey, kind, memberKeys);
         }
     }
 

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *       update of an unknown key, or a membership naming an unknown group or member, throws
  *       {@link io.usher.core.UsherException} with code {@code NOT_FOUND}; a group member on a store without
  *       nested groups, or a group containing itself, throws code {@code INVALID}.
- *   <li>Memberships change one at a time; deleting a user or group removes its memberships.
+ *   <li>Memberships change one at a time (or a group's new members at once, {@link #addMembers}); deleting a
+ *       user or group removes its memberships.
  *   <li>Streams returned by {@code *OwnedBy} must be closed by the caller (use try-with-resources); they may
  *       be lazy cursors over a database.
  *   <li>Implementations must be safe for use from several threads.
@@ -84,6 +85,24 @@ public interface UserStore {
 
     /** Removes one membership; returns false if it was not there. */
     boolean removeMember(String groupKey, MemberKind kind, String memberKey);
+
+    /**
+     * Adds many members of one kind to one group; returns how many were not already there. The engine calls
+     * it with a group's new members after a snapshot (a new group of 50,000 members is one call, not 50,000).
+     * Each key must name an existing user or group; when one does not, this throws like {@link #addMember}
+     * and the engine adds the members one by one to find and report the bad ones, so a store may leave the
+     * ones before it added. The default calls {@link #addMember} per key; stores that can do better (one
+     * lookup of the group, one statement) override it, ideally all or nothing.
+     */
+    default int addMembers(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
+        int added = 0;
+        for (String m : memberKeys) {
+            if (addMember(groupKey, kind, m)) {
+                added++;
+            }
+        }
+        return added;
+    }
 
     /**
      * Whether the group's direct members of one kind are exactly these keys (no more, no fewer). The engine

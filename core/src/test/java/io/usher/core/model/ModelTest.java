@@ -53,4 +53,32 @@ class ModelTest {
         assertThat(synced.isOwnedBy("other")).isFalse();
         assertThat(Origin.of("corp", "1")).hasToString("corp:1");
     }
+
+    /** The copy helpers keep an immutable value that is already canonical, and still copy everything else. */
+    @Test
+    void copiesKeepWhatIsAlreadyImmutableAndCanonical() {
+        List<String> one = List.of("a");
+        Map<String, List<String>> attrs = Map.of("dn", one);
+        assertThat(Values.copyList(one, "f")).isSameAs(one);
+        assertThat(Values.copyAttributes(attrs)).isSameAs(attrs);
+        java.util.Set<String> set = java.util.Set.of("x", "y", "z");
+        assertThat(Values.copySet(set, "f")).isSameAs(set);
+        // immutable but not canonical: duplicates dropped, empty values dropped, bad names refused
+        assertThat(Values.copyList(List.of("a", "b", "a"), "f")).containsExactly("a", "b");
+        assertThat(Values.copyAttributes(Map.of("t", List.of(), "u", one))).isEqualTo(Map.of("u", one));
+        assertThatThrownBy(() -> Values.copyAttributes(Map.of(" ", one)))
+                .hasMessage("attribute name must not be blank");
+        // a mutable set is copied, so later changes do not show
+        java.util.Set<String> mutable = new java.util.HashSet<>(List.of("p", "q"));
+        java.util.Set<String> copy = Values.copySet(mutable, "f");
+        mutable.add("r");
+        assertThat(copy).containsExactlyInAnyOrder("p", "q");
+        // a set with its own equality (identity) may hold equal strings twice: the copy holds one
+        java.util.Set<String> identity = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        identity.add("m");
+        identity.add(new String("m"));
+        assertThat(Values.copySet(identity, "f")).containsExactly("m");
+        java.util.Set<String> withNull = new java.util.HashSet<>(java.util.Arrays.asList("a", null));
+        assertThatThrownBy(() -> Values.copySet(withNull, "members")).hasMessage("members contains a null value");
+    }
 }
