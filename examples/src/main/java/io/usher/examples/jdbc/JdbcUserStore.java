@@ -58,7 +58,7 @@ import javax.sql.DataSource;
  *   <li>Origins: {@code (origin_source, origin_id)} UNIQUE (NULL for local records, which SQL lets repeat).
  *   <li>Memberships: two join tables with {@code ON DELETE CASCADE}, so deleting a user or group removes
  *       its memberships in the same statement.
- *   <li>Emails and extra attributes: JSON text columns (they are never queried).
+ *   <li>Emails and extra attributes (of users and groups): JSON text columns (they are never queried).
  *   <li>{@link #apply}: one transaction per batch with a savepoint per operation, so one failure rolls back
  *       only itself and the rest commit together.
  * </ul>
@@ -93,6 +93,7 @@ public final class JdbcUserStore implements UserStore {
                     + "description VARCHAR(1024), "
                     + "origin_source VARCHAR(64), "
                     + "origin_id VARCHAR(1024), "
+                    + "attributes VARCHAR(1000000) NOT NULL DEFAULT '{}', "
                     + "CONSTRAINT usher_groups_name UNIQUE (name_key), "
                     + "CONSTRAINT usher_groups_origin UNIQUE (origin_source, origin_id))",
             "CREATE INDEX IF NOT EXISTS usher_groups_source ON usher_groups (origin_source)",
@@ -112,7 +113,7 @@ public final class JdbcUserStore implements UserStore {
     private static final String FOREIGN_KEY = "23503";
     private static final String USER_COLUMNS = "id, username, display_name, given_name, family_name, emails, "
             + "attributes, active, origin_source, origin_id";
-    private static final String GROUP_COLUMNS = "id, name, description, origin_source, origin_id";
+    private static final String GROUP_COLUMNS = "id, name, description, origin_source, origin_id, attributes";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
     private static final TypeReference<Map<String, List<String>>> MAP = new TypeReference<>() {};
@@ -388,7 +389,7 @@ public final class JdbcUserStore implements UserStore {
 
     private Group createGroup(Connection c, Savepoint sp, Group group) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO usher_groups (name, name_key, description, "
-                + "origin_source, origin_id) VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                + "origin_source, origin_id, attributes) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             bindGroup(ps, group);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -410,9 +411,9 @@ public final class JdbcUserStore implements UserStore {
             throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE usher_groups SET name = ?, name_key = ?, "
-                + "description = ?, origin_source = ?, origin_id = ? WHERE id = ?")) {
+                + "description = ?, origin_source = ?, origin_id = ?, attributes = ? WHERE id = ?")) {
             bindGroup(ps, group);
-            ps.setLong(6, id);
+            ps.setLong(7, id);
             if (ps.executeUpdate() == 0) {
                 throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
             }
@@ -432,6 +433,7 @@ public final class JdbcUserStore implements UserStore {
         ps.setString(3, g.description());
         ps.setString(4, g.origin() == null ? null : g.origin().sourceId());
         ps.setString(5, g.origin() == null ? null : g.origin().externalId());
+        ps.setString(6, json(g.attributes()));
     }
 
     private ConflictException groupConflict(Connection c, Group group, Long self) throws SQLException {
@@ -452,7 +454,7 @@ public final class JdbcUserStore implements UserStore {
     private static Group group(ResultSet rs) throws SQLException {
         String source = rs.getString(4);
         return new Group(groupKey(rs.getLong(1)), source == null ? null : Origin.of(source, rs.getString(5)),
-                rs.getString(2), rs.getString(3));
+                rs.getString(2), rs.getString(3), parse(rs.getString(6), MAP));
     }
 
     // ================================================================== memberships
