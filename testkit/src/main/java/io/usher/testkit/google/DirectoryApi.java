@@ -7,6 +7,7 @@ import io.usher.core.model.MemberKind;
 import io.usher.testkit.DirectoryGroup;
 import io.usher.testkit.DirectoryUser;
 import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.internal.OpaqueTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -44,12 +45,12 @@ final class DirectoryApi {
 
     private final GoogleDirectoryServer server;
     private final InMemoryDirectory dir;
-    private final PageTokens tokens;
+    private final OpaqueTokens tokens;
     private final List<String> domains;
     private final String customerId;
     private final Set<String> admins;
 
-    DirectoryApi(GoogleDirectoryServer server, InMemoryDirectory dir, PageTokens tokens, List<String> domains,
+    DirectoryApi(GoogleDirectoryServer server, InMemoryDirectory dir, OpaqueTokens tokens, List<String> domains,
                  String customerId, Set<String> admins) {
         this.server = server;
         this.dir = dir;

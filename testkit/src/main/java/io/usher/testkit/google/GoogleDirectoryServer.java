@@ -9,13 +9,12 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.usher.core.spi.SourceException;
 import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.internal.LoopbackHttpServer;
+import io.usher.testkit.internal.OpaqueTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,10 +76,7 @@ public final class GoogleDirectoryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GoogleDirectoryServer.class);
 
     static {
-        // see GraphServer: without TCP_NODELAY each loopback request costs ~40 ms
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        LoopbackHttpServer.preferNoDelay(); // must run before the JDK's server classes load
     }
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -125,10 +119,9 @@ public final class GoogleDirectoryServer implements AutoCloseable {
     private final Map<String, ServiceAccount> accounts;
     private final Map<String, Set<String>> delegations;
     private final Set<String> admins;
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final LoopbackHttpServer http;
     private final URI base;
-    private final PageTokens pageTokens = new PageTokens();
+    private final OpaqueTokens pageTokens = new OpaqueTokens();
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final DirectoryApi api;
 
@@ -157,21 +150,10 @@ public final class GoogleDirectoryServer implements AutoCloseable {
         this.accounts = Map.copyOf(b.accounts);
         this.delegations = Map.copyOf(b.delegations);
         this.admins = Set.copyOf(b.admins);
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open a loopback port", e);
-        }
-        this.base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        this.http = LoopbackHttpServer.bind();
+        this.base = http.base();
         this.api = new DirectoryApi(this, directory, pageTokens, b.domains, b.customerId, admins);
-        this.pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "fake-google");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+        http.start("fake-google", b.threads, this::handle);
         LOG.debug("fake Google Directory API on {}", base);
     }
 
@@ -531,8 +513,7 @@ public final class GoogleDirectoryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        http.close();
     }
 
     @Override

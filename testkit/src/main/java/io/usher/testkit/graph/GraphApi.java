@@ -8,6 +8,7 @@ import io.usher.testkit.DirectoryChange;
 import io.usher.testkit.DirectoryGroup;
 import io.usher.testkit.DirectoryUser;
 import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.internal.OpaqueTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,12 +51,12 @@ final class GraphApi {
 
     private final GraphServer server;
     private final InMemoryDirectory dir;
-    private final Tokens tokens;
+    private final OpaqueTokens tokens;
     private final String root;
     private final int deltaPageSize;
     private final int membersPerObject;
 
-    GraphApi(GraphServer server, InMemoryDirectory dir, Tokens tokens, String root, int deltaPageSize,
+    GraphApi(GraphServer server, InMemoryDirectory dir, OpaqueTokens tokens, String root, int deltaPageSize,
              int membersPerObject) {
         this.server = server;
         this.dir = dir;

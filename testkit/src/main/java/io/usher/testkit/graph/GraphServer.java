@@ -4,14 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.usher.core.spi.SourceException;
 import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.internal.LoopbackHttpServer;
+import io.usher.testkit.internal.OpaqueTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,12 +68,7 @@ public final class GraphServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GraphServer.class);
 
     static {
-        // The JDK server leaves Nagle's algorithm on, which with delayed ACKs costs ~40 ms per loopback request.
-        // The property is read once, when the JDK's server classes first load; a JVM that already started a
-        // JDK HTTP server keeps its setting (the fake is then only slower). An explicit setting is kept.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        LoopbackHttpServer.preferNoDelay(); // must run before the JDK's server classes load
     }
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
@@ -88,9 +80,8 @@ public final class GraphServer implements AutoCloseable {
     private final InMemoryDirectory directory;
     private final String tenant;
     private final Clock clock;
-    private final HttpServer server;
-    private final ExecutorService pool;
-    private final Tokens tokens = new Tokens();
+    private final LoopbackHttpServer http;
+    private final OpaqueTokens tokens = new OpaqueTokens();
     private final TokenEndpoint tokenEndpoint;
     private final GraphApi api;
     private final URI base;
@@ -119,23 +110,12 @@ public final class GraphServer implements AutoCloseable {
         this.directory = b.directory;
         this.tenant = b.tenant;
         this.clock = b.clock;
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open a loopback port", e);
-        }
-        this.base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        this.http = LoopbackHttpServer.bind();
+        this.base = http.base();
         this.tokenEndpoint = new TokenEndpoint(b.apps, tenant, clock, b.tokenLifetime, tokens);
         this.api = new GraphApi(this, directory, tokens, base.resolve("v1.0/").toString(), b.deltaPageSize,
                 b.membersPerDeltaObject);
-        this.pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "fake-graph");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+        http.start("fake-graph", b.threads, this::handle);
         LOG.debug("fake Microsoft Graph on {}", base);
     }
 
@@ -467,8 +447,7 @@ public final class GraphServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        http.close();
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.usher.testkit.internal.OpaqueTokens;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -43,11 +44,11 @@ final class TokenEndpoint {
     private final String tenant;
     private final Clock clock;
     private final Duration lifetime;
-    private final Tokens tokens;
+    private final OpaqueTokens tokens;
     private final Map<String, Instant> seenJti = new ConcurrentHashMap<>();
     final Map<String, Issued> issued = new ConcurrentHashMap<>();
 
-    TokenEndpoint(Map<String, App> apps, String tenant, Clock clock, Duration lifetime, Tokens tokens) {
+    TokenEndpoint(Map<String, App> apps, String tenant, Clock clock, Duration lifetime, OpaqueTokens tokens) {
         this.apps = Map.copyOf(apps);
         this.tenant = tenant;
         this.clock = clock;

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWK;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.usher.core.model.MemberKind;
 import io.usher.core.spi.SourceException;
 import io.usher.testkit.DirectoryGroup;
 import io.usher.testkit.DirectoryUser;
 import io.usher.testkit.InMemoryDirectory;
+import io.usher.testkit.internal.LoopbackHttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -35,8 +32,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -95,11 +90,7 @@ public final class OktaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OktaServer.class);
 
     static {
-        // The JDK server otherwise leaves Nagle's algorithm on: with the client's delayed ACKs every small answer
-        // waits ~40 ms. Read once, when the JDK's server classes load; only test and benchmark JVMs load them.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        LoopbackHttpServer.preferNoDelay(); // must run before the JDK's server classes load
     }
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
@@ -110,8 +101,7 @@ public final class OktaServer implements AutoCloseable {
     private final Clock clock;
     private final OktaState state;
     private final OktaAuth auth;
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final LoopbackHttpServer http;
     private final URI base;
     private final int rateLimit;
     private final Duration logRetention;
@@ -146,20 +136,9 @@ public final class OktaServer implements AutoCloseable {
         this.logRetention = b.logRetention;
         this.state = new OktaState(directory, clock, b.appGroups, b.seed);
         this.auth = new OktaAuth(clock, b.tokenLifetime, b.apiTokens, b.apps);
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open a loopback port", e);
-        }
-        this.base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-        this.pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "fake-okta");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+        this.http = LoopbackHttpServer.bind();
+        this.base = http.base();
+        http.start("fake-okta", b.threads, this::handle);
         LOG.debug("fake Okta on {}", base);
     }
 
@@ -917,8 +896,7 @@ public final class OktaServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        http.close();
     }
 
     @Override
