@@ -149,11 +149,11 @@ public final class OidcValidator {
         }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
-            throw fail(OidcException.Reason.ALG_NOT_ALLOWED, alg + " is a MAC algorithm; ID tokens must be signed "
+            throw fail(OidcException.Reason.ALG_NOT_ALLOWED, shown(alg) + " is a MAC algorithm; ID tokens must be signed "
                     + "with the provider's private key");
         }
         if (!algorithms.contains(alg)) {
-            throw fail(OidcException.Reason.ALG_NOT_ALLOWED, alg + " is not on the allow-list " + names(algorithms));
+            throw fail(OidcException.Reason.ALG_NOT_ALLOWED, shown(alg) + " is not on the allow-list " + names(algorithms));
         }
         JWK key = keys.key(jwt.getHeader().getKeyID(), alg);
         if (!verify(jwt, key)) {
@@ -165,7 +165,26 @@ public final class OidcValidator {
         } catch (ParseException e) {
             throw fail(OidcException.Reason.MALFORMED, "the claims are not a valid JWT claims set");
         }
-        return check(claims, expect, alg, jwt.getSignature().toString());
+        // Replay is keyed on the signed text (header.payload), never on the signature's spelling: base64url has
+        // spare bits and ECDSA signatures are malleable (s and n-s both verify), so one token has several valid
+        // signature spellings (review finding: a no-nonce token replayed with one bit of its signature changed).
+        return check(claims, expect, alg, jwt.getSigningInput() == null ? jwt.getSignature().toString()
+                : new String(jwt.getSigningInput(), StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A header value as it may appear in a message: the token's header is the sender's text, so only the characters
+     * of real algorithm names are kept (no newlines or markup to forge log lines) and the length is capped.
+     */
+    static String shown(Object headerValue) {
+        String text = String.valueOf(headerValue);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < 32; i++) {
+            char ch = text.charAt(i);
+            out.append((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
+                    || ch == '-' || ch == '_' || ch == '+' ? ch : '?');
+        }
+        return text.length() > 32 ? out + "..." : out.toString();
     }
 
     private SignedJWT signedJwt(String token) {
@@ -188,12 +207,12 @@ public final class OidcValidator {
         }
         JWEObject jwe = (JWEObject) parsed;
         if (!JWE_ALGORITHMS.contains(jwe.getHeader().getAlgorithm())) {
-            throw fail(OidcException.Reason.DECRYPTION_FAILED, "key transport " + jwe.getHeader().getAlgorithm()
+            throw fail(OidcException.Reason.DECRYPTION_FAILED, "key transport " + shown(jwe.getHeader().getAlgorithm())
                     + " is not allowed (RSA-OAEP-256/384/512)");
         }
         if (!JWE_METHODS.contains(jwe.getHeader().getEncryptionMethod())) {
             throw fail(OidcException.Reason.DECRYPTION_FAILED, "content encryption "
-                    + jwe.getHeader().getEncryptionMethod() + " is not allowed (AES-GCM, AES-CBC-HMAC)");
+                    + shown(jwe.getHeader().getEncryptionMethod()) + " is not allowed (AES-GCM, AES-CBC-HMAC)");
         }
         try {
             jwe.decrypt(new RSADecrypter(decryptionKey));
