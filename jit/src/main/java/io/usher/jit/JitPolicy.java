@@ -65,6 +65,7 @@ public final class JitPolicy {
     private final String sourceId;
     private final String issuer;
     private final List<String> usernameFrom;
+    private final boolean linksByClaimedName;
     private final Map<String, List<String>> fields;
     private final Set<String> keptAttributes;
     private final boolean create;
@@ -84,6 +85,7 @@ public final class JitPolicy {
         this.sourceId = b.sourceId;
         this.issuer = b.issuer;
         this.usernameFrom = List.copyOf(b.usernameFrom.isEmpty() ? List.of(SUBJECT) : b.usernameFrom);
+        this.linksByClaimedName = b.linksByClaimedName;
         Map<String, List<String>> f = new LinkedHashMap<>(DEFAULT_FIELDS);
         f.putAll(b.fields);
         this.fields = Map.copyOf(f);
@@ -240,6 +242,10 @@ public final class JitPolicy {
 
     public List<String> usernameFrom() { return usernameFrom; }
 
+    /** Whether a source that links local users by name ({@code CollisionPolicy.LINK}) may do so with a username
+     * taken from claims rather than the subject (see {@link Builder#linkLocalUsersByClaimedName()}). */
+    public boolean linksLocalUsersByClaimedName() { return linksByClaimedName; }
+
     public boolean createsUsers() { return create; }
 
     public boolean updatesUsers() { return update; }
@@ -339,6 +345,7 @@ public final class JitPolicy {
         private final String sourceId;
         private final String issuer;
         private final List<String> usernameFrom = new ArrayList<>();
+        private boolean linksByClaimedName;
         private final Map<String, List<String>> fields = new LinkedHashMap<>();
         private final Set<String> keptAttributes = new LinkedHashSet<>();
         private boolean create = true;
@@ -373,6 +380,18 @@ public final class JitPolicy {
             for (String n : names) {
                 usernameFrom.add(requireText(n, "usernameFrom"));
             }
+            return this;
+        }
+
+        /**
+         * Lets a source with {@code CollisionPolicy.LINK} link an existing local user whose name equals a username
+         * taken from claims ({@link #usernameFrom}) rather than from the subject. Off by default, because whoever
+         * can choose such a claim at the IdP ({@code preferred_username}, an unverified {@code email}) could claim a
+         * local account's name and take it over at first login. Turn it on only when the IdP guarantees those
+         * claims are unique and set by administrators.
+         */
+        public Builder linkLocalUsersByClaimedName() {
+            this.linksByClaimedName = true;
             return this;
         }
 

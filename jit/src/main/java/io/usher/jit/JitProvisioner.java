@@ -385,6 +385,16 @@ public final class JitProvisioner {
                 throw new ConfigException("policy.sourceId", "source '" + s.id() + "' has a connector; JIT needs a "
                         + "push-only source of its own (Source.builder(id).build())");
             }
+            if (s.collisions() == io.usher.core.CollisionPolicy.LINK
+                    && !policy.usernameFrom().equals(java.util.List.of(JitPolicy.SUBJECT))
+                    && !policy.linksLocalUsersByClaimedName()) {
+                throw new ConfigException("policy.usernameFrom", "source '" + s.id() + "' links local users by name "
+                        + "(CollisionPolicy.LINK) and the username comes from claims " + policy.usernameFrom()
+                        + " that a person may be able to choose at the IdP: whoever claims a local user's name would "
+                        + "take over that account at first login. Take the username from the subject, use "
+                        + "CollisionPolicy.SKIP or FAIL, or confirm with JitPolicy.Builder.linkLocalUsersByClaimedName() "
+                        + "when the IdP guarantees those claims are unique and set by administrators");
+            }
             if (lastLogins == null) {
                 lastLogins = new InMemoryLastLoginStore();
             }

@@ -56,7 +56,9 @@ final class JitFixture implements AutoCloseable {
     }
 
     static JitFixture withCollisions(CollisionPolicy p) {
-        return new JitFixture(b -> b, s -> s.collisions(p));
+        // LINK with a claimed username needs the explicit opt-in (else the provisioner refuses the setup)
+        return new JitFixture(b -> p == CollisionPolicy.LINK ? b.linkLocalUsersByClaimedName() : b,
+                s -> s.collisions(p));
     }
 
     static JitFixture withGuard(DeletionGuard g) {

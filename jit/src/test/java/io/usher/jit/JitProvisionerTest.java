@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usher.core.ChangeKind;
 import io.usher.core.CollisionPolicy;
+import io.usher.core.ProvisioningEngine;
+import io.usher.core.Source;
 import io.usher.core.ConfigException;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
@@ -209,6 +211,25 @@ class JitProvisionerTest {
             assertThat(r.userKey()).isEqualTo(local.key());
             assertThat(f.store.findUser(local.key()).orElseThrow().origin()).isEqualTo(Origin.of(JitFixture.SOURCE, kim));
         }
+    }
+
+    /**
+     * Regression (security review): with LINK and a username from a claim a person may choose, whoever set
+     * {@code preferred_username=admin} at the IdP took over the local admin at first login. The setup is now refused
+     * unless the host confirms the claims are admin-controlled.
+     */
+    @Test
+    void linkingLocalUsersByAClaimedUsernameIsRefusedWithoutAnExplicitOptIn() {
+        ProvisioningEngine engine = ProvisioningEngine.builder().store(new io.usher.core.store.InMemoryUserStore())
+                .source(Source.builder("sso").collisions(CollisionPolicy.LINK).build()).build();
+        JitPolicy claimed = JitPolicy.builder("sso", "https://idp.example").usernameFrom("preferred_username").build();
+        assertThatThrownBy(() -> JitProvisioner.builder().engine(engine).policy(claimed).build())
+                .isInstanceOf(io.usher.core.ConfigException.class)
+                .hasMessageContaining("policy.usernameFrom").hasMessageContaining("take over");
+        // the subject as username, or the explicit opt-in, are accepted
+        JitProvisioner.builder().engine(engine).policy(JitPolicy.builder("sso", "https://idp.example").build()).build();
+        JitProvisioner.builder().engine(engine).policy(JitPolicy.builder("sso", "https://idp.example")
+                .usernameFrom("preferred_username").linkLocalUsersByClaimedName().build()).build();
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.usher.jit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.usher.core.CollisionPolicy;
 import io.usher.core.DeletionGuard;
 import io.usher.core.ProvisioningEngine;
 import io.usher.core.Source;
@@ -54,7 +53,6 @@ class JitReadmeExamplesTest {
             ProvisioningEngine engine = ProvisioningEngine.builder().store(store).clock(clock)
                     .source(Source.builder("corp-sso")
                             .pipeline(Pipeline.builder().usernameCase(CaseRule.LOWER).build())
-                            .collisions(CollisionPolicy.LINK)
                             .guard(DeletionGuard.none())
                             .build())
                     .build();
