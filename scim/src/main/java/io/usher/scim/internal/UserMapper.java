@@ -221,6 +221,11 @@ public final class UserMapper {
         if (!n.isArray()) {
             throw ScimException.badRequest(ScimType.invalidValue, attr + " must be an array");
         }
+        if (n.size() > io.usher.scim.patch.PatchApplier.MAX_VALUES) {
+            // security review: tens of thousands of emails in one sub-megabyte body cost quadratic time under a lock
+            throw ScimException.badRequest(ScimType.invalidValue, attr + " has " + n.size() + " values; at most "
+                    + io.usher.scim.patch.PatchApplier.MAX_VALUES + " are accepted");
+        }
         List<ObjectNode> out = new ArrayList<>();
         int primaries = 0;
         for (JsonNode e : n) {

@@ -56,6 +56,12 @@ import java.util.function.Predicate;
  */
 public final class PatchApplier {
 
+    /**
+     * The most values one multi-valued attribute of a resource may hold (emails, phoneNumbers, addresses, roles...;
+     * group members are never held in the JSON, so they have no such cap). More is 400 {@code invalidValue}.
+     */
+    public static final int MAX_VALUES = 1000;
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final ResourceType type;
@@ -255,6 +261,12 @@ public final class PatchApplier {
             if (attr.multiValued()) {
                 List<JsonNode> values = normalizeAll(value, attr, t.text());
                 ArrayNode arr = array(t, true);
+                if (arr.size() + values.size() > MAX_VALUES) {
+                    // security review: each added value is compared with every held one, so an unbounded add costs
+                    // quadratic time (40,000 emails in 0.9 MB took two minutes); group members never come here
+                    throw ScimException.badRequest(ScimType.invalidValue, "'" + t.text() + "' would hold "
+                            + (arr.size() + values.size()) + " values; at most " + MAX_VALUES + " are accepted");
+                }
                 for (JsonNode v : values) {
                     JsonNode existing = find(arr, v, attr);
                     if (existing == null) {
