@@ -2,40 +2,60 @@ package io.usher.scim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Checks {@code Authorization: Bearer <token>} against the configured tokens. Several tokens may be valid at
- * once, each under its own id, so a token can be rotated without downtime (add the new one, move the
- * identity provider over, remove the old one). The comparison is constant-time: every configured token is
- * compared (as a SHA-256 digest, so lengths do not leak either) whatever the outcome. The caller is the
- * token's id; the token itself is never logged, kept in an exception or returned.
+ * Checks {@code Authorization: Bearer <token>} against stored token digests. Only digests are kept
+ * ({@link ScimToken}: SHA-256, see there why a fast hash suffices); the presented token is hashed and looked up
+ * in a {@link ScimTokenStore}, and the answer's digest is compared with the presented one in constant time.
+ * Each token has an id (the {@link ScimCaller#id()}, for audit), scopes (enforced by the server, see
+ * {@link ScimScope}) and an optional expiry, checked against an injectable clock.
+ *
+ * <p><b>Rotation without downtime.</b> Several tokens are valid at once: add the new token to the store, move
+ * the identity provider over, then revoke the old one ({@link InMemoryScimTokenStore#revoke}, or a row deleted
+ * in the host's own store). Tokens given with {@link Builder#token(String, String)} are hashed when the
+ * authenticator is built and never change (restart to rotate those).
+ *
+ * <p><b>Refusals.</b> A missing, malformed, unknown or revoked token is an empty answer (401); an expired one a
+ * 401 saying it expired; a failing store a 503. The token itself is never logged, kept in an exception or
+ * returned.
  *
  * <pre>{@code
- * ScimAuthenticator auth = BearerTokenAuthenticator.builder()
+ * InMemoryScimTokenStore tokens = InMemoryScimTokenStore.of(
+ *         ScimToken.of("entra-2026-11", digestFromConfig, Set.of(ScimScope.USERS, ScimScope.GROUPS)));
+ * ScimAuthenticator auth = BearerTokenAuthenticator.builder().store(tokens).build();
+ * // or, as before, plain tokens hashed at build time, with every scope and no expiry:
+ * ScimAuthenticator simple = BearerTokenAuthenticator.builder()
  *         .token("entra-2026-11", System.getenv("SCIM_TOKEN"))
  *         .token("entra-2026-05", System.getenv("SCIM_TOKEN_OLD"))   // until Entra is moved over
  *         .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe (the store it reads may change).
  */
 public final class BearerTokenAuthenticator implements ScimAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(BearerTokenAuthenticator.class);
+
     /** Shortest token accepted: a guessable token is refused when configured. */
     public static final int MIN_TOKEN_LENGTH = 16;
+    /** Longest bearer value looked at; longer ones are refused without hashing. */
+    static final int MAX_TOKEN_LENGTH = 4096;
 
     private final List<String> ids;
-    private final List<byte[]> digests;
+    private final ScimTokenStore store;
+    private final Clock clock;
 
-    private BearerTokenAuthenticator(Builder b) {
+    private BearerTokenAuthenticator(Builder b, ScimTokenStore store) {
         this.ids = List.copyOf(b.ids);
-        this.digests = List.copyOf(b.digests);
+        this.store = store;
+        this.clock = b.clock;
     }
 
     public static Builder builder() {
@@ -49,48 +69,60 @@ public final class BearerTokenAuthenticator implements ScimAuthenticator {
             return Optional.empty();
         }
         String h = header.trim();
-        if (h.length() < 7 || !h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        if (h.length() < 7 || h.length() > MAX_TOKEN_LENGTH || !h.substring(0, 7).toLowerCase(Locale.ROOT)
+                .equals("bearer ")) {
             return Optional.empty();
         }
-        byte[] presented = sha256(h.substring(7).trim());
-        int match = -1;
-        for (int i = 0; i < digests.size(); i++) {
-            // no early exit: every token is compared, whichever matches
-            if (MessageDigest.isEqual(presented, digests.get(i)) & match < 0) {
-                match = i;
-            }
+        String presented = h.substring(7).trim();
+        if (presented.isEmpty()) {
+            return Optional.empty();
         }
-        return match < 0 ? Optional.empty() : Optional.of(ScimCaller.of(ids.get(match)));
+        String digest = ScimToken.digestOf(presented);
+        Optional<ScimToken> found;
+        try {
+            found = store.findByDigest(digest);
+        } catch (RuntimeException e) {
+            LOG.warn("the SCIM token store failed ({}); refusing the request", e.getClass().getName());
+            throw ScimException.of(503, null, "the server cannot check credentials now; try again later");
+        }
+        if (found == null || found.isEmpty()) {
+            return Optional.empty();
+        }
+        ScimToken token = found.get();
+        // constant time, and a defence against a store whose lookup is looser than equality
+        if (!MessageDigest.isEqual(digest.getBytes(StandardCharsets.US_ASCII),
+                token.digest().getBytes(StandardCharsets.US_ASCII))) {
+            return Optional.empty();
+        }
+        if (token.expiredAt(clock.instant())) {
+            LOG.info("SCIM token '{}' was presented after its expiry ({})", token.id(), token.expiresAt());
+            throw ScimException.of(401, null, "the bearer token has expired");
+        }
+        return Optional.of(ScimCaller.of(token.id(), token.scopes()));
     }
 
-    /** The ids of the configured tokens (never the tokens). */
+    /** The ids of the tokens given to the builder (never the tokens); a host store's tokens are not listed. */
     public List<String> tokenIds() {
         return ids;
     }
 
     @Override
     public String toString() {
-        return "BearerTokenAuthenticator" + ids;
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return "BearerTokenAuthenticator" + (ids.isEmpty() ? "[" + store + "]" : ids.toString());
     }
 
     /** Builds a {@link BearerTokenAuthenticator}; each token is checked when given. Not thread-safe. */
     public static final class Builder {
         private final List<String> ids = new ArrayList<>();
-        private final List<byte[]> digests = new ArrayList<>();
-        private final Set<String> seen = new HashSet<>();
+        private final InMemoryScimTokenStore given = new InMemoryScimTokenStore();
+        private ScimTokenStore store;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {}
 
         /**
-         * Accepts {@code token} and names callers who present it {@code id} (for audit).
+         * Accepts {@code token} with every scope and no expiry, and names callers who present it {@code id} (for
+         * audit). Only its SHA-256 digest is kept.
          *
          * @throws IllegalArgumentException if the id is blank or repeated, or the token is shorter than
          *     {@value #MIN_TOKEN_LENGTH} characters, contains whitespace, or is given twice (the message
@@ -107,24 +139,63 @@ public final class BearerTokenAuthenticator implements ScimAuthenticator {
                 throw new IllegalArgumentException("token '" + id + "' must be at least " + MIN_TOKEN_LENGTH
                         + " characters");
             }
-            if (!token.equals(token.strip()) || token.chars().anyMatch(Character::isWhitespace)) {
+            if (token.chars().anyMatch(Character::isWhitespace)) {
                 throw new IllegalArgumentException("token '" + id + "' must not contain whitespace");
             }
-            byte[] d = sha256(token);
-            String hex = java.util.HexFormat.of().formatHex(d);
-            if (!seen.add(hex)) {
-                throw new IllegalArgumentException("token '" + id + "' is the same as another configured token");
+            return token(ScimToken.of(id, ScimToken.digestOf(token), ScimScope.ALL));
+        }
+
+        /**
+         * Accepts a stored token (a digest, scopes and an optional expiry), e.g. one made by {@link ScimToken#mint}.
+         *
+         * @throws IllegalArgumentException if its id or digest was given before
+         */
+        public Builder token(ScimToken token) {
+            Objects.requireNonNull(token, "token");
+            if (ids.contains(token.id())) {
+                throw new IllegalArgumentException("token id '" + token.id() + "' is given twice");
             }
-            ids.add(id);
-            digests.add(d);
+            for (ScimToken t : given.tokens()) {
+                if (t.digest().equals(token.digest())) {
+                    throw new IllegalArgumentException("token '" + token.id() + "' is the same as another configured"
+                            + " token");
+                }
+            }
+            given.add(token);
+            ids.add(token.id());
+            return this;
+        }
+
+        /**
+         * Reads tokens from the host's store (revocation and new tokens take effect on the next request). Use it
+         * instead of {@link #token}: add those tokens to the store.
+         */
+        public Builder store(ScimTokenStore value) {
+            if (store != null) {
+                throw new IllegalArgumentException("store is given twice");
+            }
+            store = Objects.requireNonNull(value, "store");
+            return this;
+        }
+
+        /** The clock token expiry is checked against (default: the system clock; tests inject one). */
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
         public BearerTokenAuthenticator build() {
-            if (ids.isEmpty()) {
-                throw new IllegalArgumentException("at least one token is required");
+            if (store != null && !ids.isEmpty()) {
+                throw new IllegalArgumentException("give tokens either with token(...) or through store(...), not "
+                        + "both: add the tokens " + ids + " to the store");
             }
-            return new BearerTokenAuthenticator(this);
+            if (store == null && ids.isEmpty()) {
+                throw new IllegalArgumentException("at least one token is required: token(id, token), "
+                        + "token(ScimToken) or store(ScimTokenStore)");
+            }
+            // a copy: tokens given to this builder later do not reach the authenticator built now
+            return new BearerTokenAuthenticator(this, store != null ? store
+                    : InMemoryScimTokenStore.of(given.tokens().toArray(new ScimToken[0])));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.usher.scim;
 
 import io.usher.core.ProvisioningEngine;
 import io.usher.core.UsherException;
+import io.usher.scim.internal.Gate;
 import io.usher.scim.internal.ScimEndpoint;
 import io.usher.scim.internal.ScimService;
 import io.usher.scim.internal.Settings;
@@ -42,9 +43,9 @@ public final class ScimServer {
     private final ScimEndpoint endpoint;
     private final Settings settings;
 
-    private ScimServer(Settings settings) {
+    private ScimServer(Settings settings, Gate gate) {
         this.settings = settings;
-        this.endpoint = new ScimEndpoint(new ScimService(settings));
+        this.endpoint = new ScimEndpoint(new ScimService(settings), gate);
     }
 
     /** A builder for a server writing through {@code engine.push(sourceId)}. */
@@ -91,6 +92,8 @@ public final class ScimServer {
         private int maxFilterLength = 4096;
         private int maxFilterCandidates = 100_000;
         private String baseUri;
+        private IpAllowList ipAllowList;
+        private RateLimit rateLimit;
 
         private Builder(ProvisioningEngine engine, String sourceId) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -108,7 +111,25 @@ public final class ScimServer {
             return this;
         }
 
-        /** The clock for {@code meta.created}/{@code lastModified} (tests inject a fixed one). */
+        /**
+         * Only clients in this allow-list may call (403 otherwise, before the token is looked at). Default: any
+         * address.
+         */
+        public Builder ipAllowList(IpAllowList value) {
+            ipAllowList = Objects.requireNonNull(value, "ipAllowList");
+            return this;
+        }
+
+        /**
+         * Each caller (token id) may make requests at this rate; beyond it a request is 429 with
+         * {@code Retry-After}. Time comes from {@link #clock}. Default: no limit.
+         */
+        public Builder rateLimit(RateLimit value) {
+            rateLimit = Objects.requireNonNull(value, "rateLimit");
+            return this;
+        }
+
+        /** The clock for {@code meta.created}/{@code lastModified} and the rate limit (tests inject one). */
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value, "clock");
             return this;
@@ -211,7 +232,7 @@ public final class ScimServer {
             }
             return new ScimServer(new Settings(engine, sourceId, authenticator, clock, ids, maxPayloadBytes,
                     maxResults, defaultCount, maxSortedResults, maxBulkOperations, maxFilterLength, maxFilterCandidates,
-                    baseUri));
+                    baseUri), new Gate(ipAllowList, rateLimit, clock));
         }
     }
 }

@@ -40,10 +40,17 @@ public final class ScimEndpoint {
 
     private final ScimService service;
     private final Settings settings;
+    private final Gate gate;
 
     public ScimEndpoint(ScimService service) {
+        this(service, Gate.open());
+    }
+
+    /** With the exposure checks (IP allow-list, rate limit) of {@code gate}. */
+    public ScimEndpoint(ScimService service, Gate gate) {
         this.service = service;
         this.settings = service.settings();
+        this.gate = gate;
     }
 
     /** What one handler gets: the parsed body (or null), the base URL, the headers. */
@@ -299,11 +306,19 @@ public final class ScimEndpoint {
                 @Override public String method() { return method; }
                 @Override public String path() { return path; }
             };
+            gate.checkClient(h);
             Optional<ScimCaller> caller = settings.authenticator().authenticate(req);
             if (caller.isEmpty()) {
                 return error(ScimException.of(401, null, "authentication required: a valid bearer token"), type)
-                        .header("WWW-Authenticate", "Bearer realm=\"SCIM\"").build();
+                        .header("WWW-Authenticate", challenge(h)).build();
             }
+            long retryAfter = gate.retryAfter(caller.get());
+            if (retryAfter > 0) {
+                return error(ScimException.of(429, null, "too many requests from this client; retry after "
+                        + retryAfter + " seconds"), type).header("Retry-After", Long.toString(retryAfter)).build();
+            }
+            Access.Need need = Access.of(method, path);
+            Access.check(need, caller.get(), method, path);
             CallerContext.enter(caller.get());
             try {
                 ObjectNode parsed = null;
@@ -316,6 +331,9 @@ public final class ScimEndpoint {
                                 + settings.maxPayloadBytes() + " bytes");
                     }
                     parsed = Json.parseObject(Json.readLimited(body, settings.maxPayloadBytes()));
+                }
+                if (need == Access.Need.BULK) {
+                    Access.checkBulk(caller.get(), parsed);
                 }
                 Response r = fn.apply(new Call(parsed, base(u), h, u));
                 Response.ResponseBuilder b = Response.fromResponse(r);
@@ -330,12 +348,26 @@ public final class ScimEndpoint {
             if (e.status() >= 500) {
                 LOG.warn("SCIM {} failed with {}", method, e.status(), e.getCause());
             }
-            return error(e, type).build();
+            Response.ResponseBuilder r = error(e, type);
+            if (e.status() == 401) {
+                r.header("WWW-Authenticate", challenge(h));
+            }
+            return r.build();
         } catch (UsherException e) {
             return error(Errors.from(e), type).build();
         } catch (RuntimeException e) {
             return error(Errors.unexpected(e), type).build();
         }
+    }
+
+    /**
+     * The 401 challenge (RFC 6750 §3): {@code error="invalid_token"} when a bearer token was presented and
+     * refused, nothing more when none was.
+     */
+    private static String challenge(HttpHeaders h) {
+        String auth = h.getHeaderString("Authorization");
+        boolean presented = auth != null && auth.trim().regionMatches(true, 0, "Bearer ", 0, 7);
+        return presented ? "Bearer realm=\"SCIM\", error=\"invalid_token\"" : "Bearer realm=\"SCIM\"";
     }
 
     private static Response.ResponseBuilder error(ScimException e, MediaType type) {

@@ -45,6 +45,11 @@ public final class ScimHttpServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** The remote address of the connection the request this thread handles came on. */
+    private static final ThreadLocal<InetAddress> PEER = new ThreadLocal<>();
+    /** The socket's remote address, for {@code IpAllowList.builder().peerAddress(...)}. */
+    public static final io.usher.scim.IpAllowList.PeerAddress PEER_ADDRESS = PEER::get;
+
     public final InMemoryUserStore store;
     /** The store the engine writes to: {@link #store}, or a {@link CountingStore} around it. */
     final io.usher.core.spi.UserStore engineStore;
@@ -145,7 +150,16 @@ public final class ScimHttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpHandler handler = ContainerFactory.createContainer(HttpHandler.class, config);
+        HttpHandler jersey = ContainerFactory.createContainer(HttpHandler.class, config);
+        // what a host on the JDK's server does for IpAllowList: remember the socket's remote address per request
+        HttpHandler handler = exchange -> {
+            PEER.set(exchange.getRemoteAddress().getAddress());
+            try {
+                jersey.handle(exchange);
+            } finally {
+                PEER.remove();
+            }
+        };
         http.createContext(contextPath, handler);
         http.setExecutor(Executors.newFixedThreadPool(16));
         http.start();
