@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
 import org.glassfish.jersey.server.ContainerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
@@ -26,15 +28,17 @@ class ServerReadmeExampleTest {
     void quickStartServesScim() throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         InMemoryUserStore store = new InMemoryUserStore();
-        String token = "readme-token-0123456789";
         // --- README: SCIM 2.0 server ---
         ProvisioningEngine engine = ProvisioningEngine.builder().store(store)
                 .source(Source.builder("scim").collisions(CollisionPolicy.LINK).build())
                 .build();
+        InMemoryScimTokenStore tokens = new InMemoryScimTokenStore();            // or a ScimTokenStore over the host's database
+        ScimToken.Minted minted = ScimToken.mint("entra-2026-11", Set.of(ScimScope.USERS, ScimScope.GROUPS), null);
+        tokens.add(minted.token());                                                // kept: id, SHA-256 digest, scopes, expiry
+        String token = minted.secret();                                            // shown once to the admin, for the IdP
         ScimServer scim = ScimServer.builder(engine, "scim")
-                .authenticator(BearerTokenAuthenticator.builder()
-                        .token("entra-2026-11", token)
-                        .build())
+                .authenticator(BearerTokenAuthenticator.builder().store(tokens).build())
+                .rateLimit(RateLimit.of(100, 600, Duration.ofMinutes(1)))          // per token; 429 + Retry-After beyond
                 .build();
         Application app = scim.application();
         // --- end ---
@@ -51,6 +55,12 @@ class ServerReadmeExampleTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(201);
             assertThat(store.findUserByUsername("bjensen")).isPresent();
+            // the rotation the README describes: the revoked token is refused
+            tokens.revoke("entra-2026-11");
+            HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+                    + "/Users")).header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(revoked.statusCode()).isEqualTo(401);
         } finally {
             http.stop(0);
         }

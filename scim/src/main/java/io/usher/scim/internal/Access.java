@@ -21,7 +21,7 @@ public final class Access {
 
     /** What a request needs. */
     public enum Need {
-        /** Any authenticated caller: discovery endpoints, and paths that are no endpoint (404/405 follow). */
+        /** Any authenticated caller: discovery endpoints, and other paths that are no endpoint (404/405 follow). */
         ANY,
         READ_USERS, WRITE_USERS, READ_GROUPS, WRITE_GROUPS,
         /** {@code POST /.search}: users and groups. */
@@ -30,34 +30,28 @@ public final class Access {
         BULK
     }
 
-    /** What {@code method} on {@code path} (below the SCIM root, without leading slash) needs. */
+    /**
+     * What {@code method} on {@code path} (below the SCIM root, decoded, without leading slash) needs. Decided by
+     * the first path segment, failing closed: below {@code /Users} or {@code /Groups} everything but a GET or a
+     * {@code POST .search} needs the write scope, even a request that is no endpoint (its 404 or 405 then comes
+     * only to a caller who could write there); matrix parameters ({@code Users;x=y}) are ignored, as JAX-RS
+     * matching ignores them.
+     */
     public static Need of(String method, String path) {
         String m = method.toUpperCase(Locale.ROOT);
-        String[] seg = path.isEmpty() ? new String[0] : path.split("/", -1);
-        if (seg.length == 0 || seg.length > 2) {
-            return Need.ANY;
+        String[] seg = path.split("/", -1);
+        for (int i = 0; i < seg.length; i++) {
+            int semi = seg[i].indexOf(';');
+            seg[i] = semi < 0 ? seg[i] : seg[i].substring(0, semi);
         }
         String first = seg[0];
         boolean users = first.equalsIgnoreCase("Users");
         if (users || first.equalsIgnoreCase("Groups")) {
-            Need read = users ? Need.READ_USERS : Need.READ_GROUPS;
-            Need write = users ? Need.WRITE_USERS : Need.WRITE_GROUPS;
-            if (seg.length == 1) {
-                return m.equals("GET") ? read : m.equals("POST") ? write : Need.ANY;
+            boolean search = m.equals("POST") && seg.length == 2 && seg[1].equals(".search");
+            if (m.equals("GET") || search) {
+                return users ? Need.READ_USERS : Need.READ_GROUPS;
             }
-            if (seg[1].equals(".search") && m.equals("POST")) {
-                return read;
-            }
-            switch (m) {
-                case "GET":
-                    return read;
-                case "PUT":
-                case "PATCH":
-                case "DELETE":
-                    return write;
-                default:
-                    return Need.ANY;
-            }
+            return users ? Need.WRITE_USERS : Need.WRITE_GROUPS;
         }
         if (seg.length == 1 && first.equals(".search") && m.equals("POST")) {
             return Need.READ_ALL;
@@ -66,6 +60,25 @@ public final class Access {
             return Need.BULK;
         }
         return Need.ANY;
+    }
+
+    /**
+     * Refuses (404) a path whose shape could make the scope decision and the JAX-RS match disagree: matrix
+     * parameters ({@code Users;x=y/1}: Jersey matches them but reports a shifted matched path) and dot segments
+     * ({@code Groups/../Users/1}). SCIM uses neither.
+     *
+     * @param raw the request path as sent (percent-encoded)
+     * @param decoded the same, decoded
+     */
+    public static void checkShape(String raw, String decoded) {
+        if (raw.indexOf(';') >= 0) {
+            throw ScimException.of(404, null, "matrix parameters (;) are not supported in SCIM paths");
+        }
+        for (String seg : decoded.split("/", -1)) {
+            if (seg.equals(".") || seg.equals("..")) {
+                throw ScimException.of(404, null, "dot segments (. and ..) are not supported in SCIM paths");
+            }
+        }
     }
 
     /**

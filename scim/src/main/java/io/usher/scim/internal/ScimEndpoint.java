@@ -317,6 +317,7 @@ public final class ScimEndpoint {
                 return error(ScimException.of(429, null, "too many requests from this client; retry after "
                         + retryAfter + " seconds"), type).header("Retry-After", Long.toString(retryAfter)).build();
             }
+            Access.checkShape(u.getPath(false), u.getPath(true));
             Access.Need need = Access.of(method, path);
             Access.check(need, caller.get(), method, path);
             CallerContext.enter(caller.get());

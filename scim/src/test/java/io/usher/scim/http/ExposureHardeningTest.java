@@ -173,9 +173,30 @@ class ExposureHardeningTest {
         assertScimError(s.delete("/Groups/" + group, "Authorization", auth), 403);
         assertScimError(s.post("/Bulk", j("{'schemas':['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],"
                 + "'Operations':[]}"), "Authorization", auth), 403);
+        // paths that are no endpoint below /Users still need the write scope for anything but reads
+        assertScimError(s.delete("/Users/" + user + "%2Fx", "Authorization", auth), 403);
+        assertScimError(s.delete("/Users", "Authorization", auth), 403);
+        // regression: Jersey matched DELETE /Users;x=y/{id} to deleteUser while reporting a shifted matched path,
+        // so a read-only token deleted a user; matrix parameters and dot segments are refused outright
+        assertScimError(s.delete("/Users;x=y/" + user, "Authorization", auth), 404);
+        assertScimError(s.delete("/Users;/" + user, "Authorization", auth), 404);
+        assertScimError(s.delete("/Groups/../Users/" + user, "Authorization", bearer(groupsOnly)), 404);
+        assertScimError(s.delete("/Groups/%2E%2E/Users/" + user, "Authorization", bearer(groupsOnly)), 404);
         assertThat(s.store.userCount()).isEqualTo(1);
         assertThat(s.store.findUserByUsername("alice").orElseThrow().active()).isTrue();
         assertThat(s.get("/Groups/" + group, "Authorization", auth).status()).isEqualTo(200);
+    }
+
+    @Test
+    void scopesHoldWhenScimIsMountedBelowAHostPath() {
+        s = ScimHttpServer.start(new ScimHttpServer.Options().mountedByLocator().tweak(b -> b.authenticator(
+                BearerTokenAuthenticator.builder().store(tokens).clock(tokenClock).build())));
+        assertThat(s.base).endsWith("/api/scim/v2");
+        assertThat(s.get("/Users", "Authorization", bearer(reader)).status()).isEqualTo(200);
+        assertScimError(s.post("/Users", String.format(USER, "mounted"), "Authorization", bearer(reader)), 403);
+        assertScimError(s.get("/Groups", "Authorization", bearer(usersOnly)), 403);
+        assertThat(s.post("/Users", String.format(USER, "mounted"), "Authorization", bearer(usersOnly)).status())
+                .isEqualTo(201);
     }
 
     @Test

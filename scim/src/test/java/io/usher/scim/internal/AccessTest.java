@@ -39,10 +39,19 @@ class AccessTest {
             "GET    | ResourceTypes/User       | ANY",
             "GET    | Schemas                  | ANY",
             "GET    | Schemas/urn:x            | ANY",
-            "DELETE | Users                    | ANY",
             "GET    | Nope                     | ANY",
-            "GET    | Users/a/b                | ANY",
+            "GET    | Bulk                     | ANY",
+            "POST   | Bulk/x                   | ANY",
+            "GET    | .search                  | ANY",
             "get    | users                    | READ_USERS",
+            // failing closed: no endpoint, but below /Users or /Groups a write needs the write scope
+            "DELETE | Users                    | WRITE_USERS",
+            "POST   | Users/a/b                | WRITE_USERS",
+            "DELETE | Users/a/b                | WRITE_USERS",
+            "GET    | Users/a/b                | READ_USERS",
+            "POST   | Groups/.search/x         | WRITE_GROUPS",
+            "PATCH  | Groups;v=1/g1            | WRITE_GROUPS",
+            "DELETE | Users;x=y                | WRITE_USERS",
     })
     void needs(String method, String path, Access.Need need) {
         assertThat(Access.of(method.trim(), path.trim())).isEqualTo(need);
@@ -80,6 +89,26 @@ class AccessTest {
         } else {
             assertThatThrownBy(() -> Access.check(need, caller, "X", "p")).isInstanceOfSatisfying(ScimException.class,
                     e -> assertThat(e.status()).isEqualTo(403)).hasMessageContaining("it needs the");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Users;x=y/1        | Users;x=y/1     | matrix parameters",
+            "Users;/1           | Users;/1        | matrix parameters",
+            "Groups/../Users/1  | Groups/../Users/1 | dot segments",
+            "Groups/%2E%2E/Users/1 | Groups/../Users/1 | dot segments",
+            "./Users            | ./Users         | dot segments",
+    })
+    void pathsThatJaxRsAndTheScopeCheckCouldReadDifferentlyAre404(String raw, String decoded, String message) {
+        assertThatThrownBy(() -> Access.checkShape(raw, decoded)).isInstanceOfSatisfying(ScimException.class,
+                e -> assertThat(e.status()).isEqualTo(404)).hasMessageContaining(message);
+    }
+
+    @Test
+    void ordinaryPathsHaveTheRightShape() {
+        for (String p : new String[] {"Users", "Users/.search", ".search", "Users/a%3Bb", "Schemas/urn:x:y", ""}) {
+            assertThatCode(() -> Access.checkShape(p, p.replace("%3B", ";"))).doesNotThrowAnyException();
         }
     }
 
