@@ -37,6 +37,10 @@ import java.util.function.Supplier;
  * decides what a DELETE does in the host (delete, deactivate or leave; deactivated and left users are hidden
  * from SCIM and a later create of the same userName revives them under their old id).
  *
+ * <p>Exposure: {@link Builder#authenticator} decides who calls ({@link BearerTokenAuthenticator}: hashed tokens
+ * with {@link ScimScope scopes} and expiry, enforced here on every request), {@link Builder#ipAllowList} from
+ * where, {@link Builder#rateLimit} how often per token.
+ *
  * <p>Thread-safe; build one per source and share it.
  */
 public final class ScimServer {

@@ -47,7 +47,7 @@ public final class Gate {
             peer = allowList.peerAddress().current();
         } catch (Exception e) {
             LOG.warn("IpAllowList.PeerAddress failed ({}); refusing the SCIM request", e.getClass().getName());
-            peer = null;
+            throw refused();
         }
         if (peer == null) {
             LOG.warn("IpAllowList.PeerAddress gave no address; refusing the SCIM request");

@@ -289,6 +289,9 @@ class ExposureHardeningTest {
         assertScimError(s.get("/Users", "Authorization", "Bearer nope-0123456789abcdef", "X-Forwarded-For",
                 "198.51.100.7"), 401);
         assertThat(s.store.findUserByUsername("intruder")).isEmpty();
+        // HEAD runs the GET handler, checks included
+        assertThat(s.send("HEAD", "/Users", null, "Authorization", auth, "X-Forwarded-For", "203.0.113.9").status())
+                .isEqualTo(403);
     }
 
     @Test
