@@ -76,6 +76,31 @@ class TokenBucketsTest {
         assertThat(b.acquire("a")).isZero();
     }
 
+    @Test
+    void concurrentRequestsNeverTakeMoreThanTheBucketHolds() throws Exception {
+        TokenBuckets b = new TokenBuckets(RateLimit.of(100, 1, Duration.ofHours(1)), clock);
+        java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        if (b.acquire("shared") == 0) {
+                            passed.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(passed.get()).isEqualTo(100);
+    }
+
     /** However requests are spread over time, no more pass than the burst plus what the elapsed time refilled. */
     @Property(tries = 200)
     void neverMoreThanBurstPlusRefill(@ForAll @IntRange(min = 1, max = 20) int burst,
