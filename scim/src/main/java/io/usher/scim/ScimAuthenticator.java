@@ -6,7 +6,9 @@ import java.util.Optional;
  * Decides who a SCIM request comes from. The built-in {@link BearerTokenAuthenticator} checks bearer
  * tokens; a host plugs in its own (mutual TLS, an API-key table, OAuth introspection) by implementing this.
  * An empty answer is a 401 with a SCIM Error body; an implementation may also throw a {@link ScimException}
- * (for instance 403) to say more. Implementations must be thread-safe and must not log credentials.
+ * (for instance 403) to say more. The answer's {@link ScimCaller#scopes()} are enforced by the server
+ * ({@link ScimCaller#of(String)} has every scope). Implementations must be thread-safe and must not log
+ * credentials.
  */
 @FunctionalInterface
 public interface ScimAuthenticator {
