@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nConfiguration file (properties):%n",
         footer = {
                 "  source.id = corp                     # the source's id in the store (default: directory)",
-                "  type = ldap                          # the connector type",
+                "  type = ldap                          # the connector type: ldap, azure (Entra ID), google, okta",
                 "  connector.url = ldaps://dc1.corp.example:636",
                 "  connector.preset = activeDirectory   # or openldap",
                 "  connector.bindDn = CN=usher,OU=Service,DC=corp,DC=example",
@@ -85,6 +85,7 @@ public final class UsherCli implements Callable<Integer> {
         try {
             CommandLine cl = new CommandLine(new UsherCli(Map.copyOf(env), out, err));
             cl.setUsageHelpWidth(110);
+            HelpText.complete(cl);
             cl.setOut(out);
             cl.setErr(err);
             cl.setExecutionExceptionHandler((e, line, parsed) -> {
