@@ -22,7 +22,12 @@ final class HelpText {
 
     static void complete(CommandLine root) {
         UsageMessageSpec usage = root.getCommandSpec().usageMessage();
-        List<String> footer = new ArrayList<>(List.of(usage.footer()));
+        // the getter answers interpolated text: escape again, or ${env:NAME} in the examples would be resolved
+        // from the environment (printing, say, a password) when the footer is set once more
+        List<String> footer = new ArrayList<>();
+        for (String line : usage.footer()) {
+            footer.add(line.replace("${", "$${"));
+        }
         int exitCodes = footer.indexOf(ExitCode.HELP);
         footer.addAll(exitCodes < 0 ? footer.size() : exitCodes, connectorKeys(Connectors.discover()));
         usage.footer(footer.toArray(new String[0]));
@@ -37,8 +42,7 @@ final class HelpText {
     /** One paragraph per connector type: its {@code connector.*} keys, the secret ones marked. */
     static List<String> connectorKeys(Connectors connectors) {
         List<String> lines = new ArrayList<>();
-        lines.add("%nConnector types on the class path (type = ...) and their keys, each under connector. "
-                + "(* = a secret: give it as $${env:NAME}):");
+        lines.add("%nConnector types on the class path and their connector.* keys (* = a secret: use $${env:NAME}):");
         for (String type : connectors.types()) {
             ConnectorProvider p = connectors.provider(type);
             List<String> keys = new ArrayList<>();
@@ -46,6 +50,10 @@ final class HelpText {
                 keys.add(p.secretKeys().contains(k) ? k + "*" : k);
             }
             String head = String.format(Locale.ROOT, "  %-8s", type);
+            if (keys.isEmpty()) {
+                lines.add(head + "(the connector does not declare its keys: see its README)");
+                continue;
+            }
             StringBuilder line = new StringBuilder(head);
             for (int i = 0; i < keys.size(); i++) {
                 String word = keys.get(i) + (i < keys.size() - 1 ? "," : "");

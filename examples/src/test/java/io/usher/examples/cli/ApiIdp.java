@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One of testkit's fake API identity providers on loopback, serving a directory, with the CLI configuration
@@ -91,9 +92,14 @@ abstract class ApiIdp implements AutoCloseable {
         final GraphServer server;
 
         Entra(InMemoryDirectory dir) {
+            this(dir, b -> b);
+        }
+
+        /** With more apps registered, or other settings, by {@code more}. */
+        Entra(InMemoryDirectory dir, UnaryOperator<GraphServer.Builder> more) {
             super(dir);
-            server = GraphServer.builder(dir).clientSecret(ENTRA_CLIENT, ENTRA_SECRET, GraphServer.CONNECTOR_PERMISSIONS)
-                    .start();
+            server = more.apply(GraphServer.builder(dir)
+                    .clientSecret(ENTRA_CLIENT, ENTRA_SECRET, GraphServer.CONNECTOR_PERMISSIONS)).start();
         }
 
         @Override
