@@ -103,6 +103,26 @@ class UsherCliHelpTest {
                 .doesNotContain("Help-Must-Not-Print-This", "Nor-This-One", "= null");
     }
 
+    /**
+     * The example in the help is a file an admin can copy: it loads and builds its source (no I/O). Regression:
+     * it had "# comments" after values, which a properties file keeps as part of the value (source.id invalid).
+     */
+    @Test
+    void theHelpsExampleConfigurationLoads() throws Exception {
+        String help = new CliHarness(tmp).run("--help").out();
+        String example = help.substring(help.indexOf("Configuration file (properties):"), help.indexOf("Comments go on"))
+                .lines().skip(1).map(String::trim).collect(java.util.stream.Collectors.joining("\n"));
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("help.properties"), example);
+
+        io.usher.core.Source source = Sources.build(CliConfig.load(file,
+                Map.of("LDAP_PASSWORD", "x", "DB_PASSWORD", "y")));
+
+        assertThat(source.id()).isEqualTo("corp");
+        assertThat(source.connector().type()).isEqualTo("ldap");
+        assertThat(CliConfig.load(file, Map.of("LDAP_PASSWORD", "x", "DB_PASSWORD", "y")).get("store.url"))
+                .isEqualTo("jdbc:postgresql://db/app");
+    }
+
     @Test
     void everyConnectorTypeOnTheClassPathIsUsableAndItsKeysAreInTheHelp() {
         Connectors connectors = Connectors.discover();
