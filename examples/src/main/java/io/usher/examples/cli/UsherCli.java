@@ -35,21 +35,28 @@ import picocli.CommandLine.Spec;
                 CommandLine.HelpCommand.class},
         footerHeading = "%nConfiguration file (properties):%n",
         footer = {
-                "  source.id = corp                     # the source's id in the store (default: directory)",
-                "  type = ldap                          # the connector type",
+                "  # the source's id in the store (default: directory)",
+                "  source.id = corp",
+                "  # the connector type: ldap, azure (Entra ID), google or okta; its keys under connector. (below)",
+                "  type = ldap",
                 "  connector.url = ldaps://dc1.corp.example:636",
-                "  connector.preset = activeDirectory   # or openldap",
+                "  connector.preset = activeDirectory",
                 "  connector.bindDn = CN=usher,OU=Service,DC=corp,DC=example",
-                "  connector.bindPassword = $${env:LDAP_PASSWORD}   # from the environment, not the file",
+                "  # a secret from the environment, not the file",
+                "  connector.bindPassword = $${env:LDAP_PASSWORD}",
                 "  connector.usersBase = OU=People,DC=corp,DC=example",
-                "  pipeline.username.case = lower       # and every other pipeline.* key",
-                "  deprovision = deactivate             # deactivate | delete | leave",
-                "  guard.maxShare = 0.1                 # refuse runs that remove more than 10%%",
-                "  store.url = jdbc:postgresql://db/app # optional: sync into this database instead of --state",
+                "  # and every other pipeline.* key",
+                "  pipeline.username.case = lower",
+                "  # deactivate | delete | leave",
+                "  deprovision = deactivate",
+                "  # refuse runs that remove more than 10%%",
+                "  guard.maxShare = 0.1",
+                "  # optional: sync into this database instead of --state",
+                "  store.url = jdbc:postgresql://db/app",
                 "  store.user = usher",
                 "  store.password = $${env:DB_PASSWORD}",
-                "Any value may contain $${env:NAME} (see examples/README.md for escaping). Errors name the key, never "
-                        + "the value.",
+                "Comments go on lines of their own (a # after a value is part of it). Any value may contain "
+                        + "$${env:NAME} (see examples/README.md for escaping). Errors name the key, never the value.",
                 ExitCode.HELP})
 public final class UsherCli implements Callable<Integer> {
     final Map<String, String> env;
@@ -85,6 +92,7 @@ public final class UsherCli implements Callable<Integer> {
         try {
             CommandLine cl = new CommandLine(new UsherCli(Map.copyOf(env), out, err));
             cl.setUsageHelpWidth(110);
+            HelpText.complete(cl);
             cl.setOut(out);
             cl.setErr(err);
             cl.setExecutionExceptionHandler((e, line, parsed) -> {
