@@ -47,7 +47,7 @@ import com.unboundid.ldap.sdk.LDAPException;
  * Immutable and thread-safe.
  */
 public final class LdapConfig {
-    private static final Set<String> KEYS = Set.of("url", "preset", "bindDn", "bindPassword", "startTls",
+    static final Set<String> KEYS = Set.of("url", "preset", "bindDn", "bindPassword", "startTls",
             "trustStore", "trustStorePassword", "trustStoreType", "hostnameVerification", "connectTimeout",
             "responseTimeout", "poolSize", "usersBase", "groupsBase", "userFilter", "groupFilter", "pageSize",
             "attr.id", "attr.login", "attr.displayName", "attr.givenName", "attr.familyName", "attr.email",

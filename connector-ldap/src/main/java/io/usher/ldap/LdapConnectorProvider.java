@@ -18,6 +18,11 @@ public final class LdapConnectorProvider implements ConnectorProvider {
     }
 
     @Override
+    public Set<String> keys() {
+        return LdapConfig.KEYS;
+    }
+
+    @Override
     public Set<String> secretKeys() {
         return Set.of("bindPassword", "trustStorePassword");
     }
