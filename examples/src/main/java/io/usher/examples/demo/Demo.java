@@ -85,7 +85,8 @@ import java.util.stream.Collectors;
  *       and the same organisation is synced once more through the Entra ID connector into a second store.
  *   <li>The directory changes (a hire, a rename, a disabled account, a leaver, a move between groups); both
  *       routes sync incrementally and show exactly those changes.
- *   <li>30% of the users vanish by mistake: the mass-deletion guard refuses the removals and says why.
+ *   <li>30% of the users vanish by mistake: the mass-deletion guard refuses the removals and says why (on the
+ *       Entra route: UnboundID's in-memory LDAP server takes minutes to apply thousands of deletions).
  *   <li>"The app", fed only by push routes: the SCIM server on a printed URL with a printed bearer token and
  *       {@code curl} lines; JIT logins with a signed SAML Response and an OIDC ID token; websudo with a fresh
  *       re-authentication accepted and a stale one (an IdP that ignores {@code prompt=login}) refused.
