@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "Building the demo (mvn -q -pl examples -am compile)..." >&2
+# (Maven 3.8 prints colour resets even with -B -q: dropped; errors still show, and a failed build stops here)
 mvn -B -q -ntp -Dstyle.color=never -pl examples -am compile dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime 2>&1 | sed -u 's/\x1b\[0m//g' >&2
 exec java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.usher.examples.demo.Demo "$@"
