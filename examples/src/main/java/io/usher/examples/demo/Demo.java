@@ -618,7 +618,8 @@ public final class Demo implements AutoCloseable {
     private void report(SyncReport r) {
         say("   %s read %,d records in %s: %s%s%s", r.mode().name().toLowerCase(Locale.ROOT), r.recordsRead(),
                 seconds(r.duration()), r.counts().isEmpty() ? "no changes" : r.counts().entrySet().stream()
-                        .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), words(e.getKey())))
+                        .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(),
+                                e.getValue() == 1 ? words(e.getKey()).replaceFirst("s ", " ") : words(e.getKey())))
                         .collect(Collectors.joining(", ")),
                 r.failureCount() > 0 ? String.format(Locale.ROOT, "; %,d failed", r.failureCount()) : "",
                 r.warningCount() > 0 ? String.format(Locale.ROOT, "; %,d warnings", r.warningCount()) : "");
