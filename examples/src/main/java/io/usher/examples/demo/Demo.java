@@ -159,8 +159,16 @@ public final class Demo implements AutoCloseable {
     final InMemoryUserStore entra = new InMemoryUserStore();
     ProvisioningEngine wikiEngine;
     ProvisioningEngine entraEngine;
-    // the app (push routes)
+    // the app (push routes), on a clock the demo moves forward for JIT and websudo
     final InMemoryUserStore app = new InMemoryUserStore();
+    private ProvisioningEngine appEngine;
+    private ManualClock clock;
+    private OidcProvider oidc;
+    private OidcProviderMetadata oidcMetadata;
+    private OidcValidator oidcValidator;
+    private DirectoryUser oidcPerson;
+    /** Directory users the demo already picked for a role. */
+    private final Set<String> used = new HashSet<>();
 
     // what happened, as narrated (read by the tests)
     final Map<ChangeKind, Long> previewCounts = new EnumMap<>(ChangeKind.class);
@@ -415,9 +423,6 @@ public final class Demo implements AutoCloseable {
 
     // ------------------------------------------------------------------ 5. SCIM
 
-    private ProvisioningEngine appEngine;
-    private ManualClock clock;
-
     private void scim() {
         section(6, "The app: no directory access, identities are pushed to it. First SCIM 2.0, on Jersey");
         clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
@@ -460,39 +465,28 @@ public final class Demo implements AutoCloseable {
 
     // ------------------------------------------------------------------ 6. JIT
 
-    private SamlIdp samlIdp;
-    private SamlConfig samlConfig;
-    private SamlResponseValidator samlValidator;
-    private OidcProvider oidc;
-    private OidcProviderMetadata oidcMetadata;
-    private OidcValidator oidcValidator;
-    private JitProvisioner samlJit;
-    private JitProvisioner oidcJit;
-    private DirectoryUser samlPerson;
-    private DirectoryUser oidcPerson;
-
     private void jit() {
         section(7, "Just-in-time: people sign in to the app with SAML or OpenID Connect, and become users");
         List<DirectoryUser> two = ordinaryPeople(2, Set.of());
-        samlPerson = two.get(0);
+        DirectoryUser samlPerson = two.get(0);
         oidcPerson = two.get(1);
 
-        samlIdp = SamlIdp.builder(directory).entityId(SAML_IDP).ssoUrl(SAML_IDP + "/sso").sp(SAML_SP, SAML_ACS)
+        SamlIdp samlIdp = SamlIdp.builder(directory).entityId(SAML_IDP).ssoUrl(SAML_IDP + "/sso").sp(SAML_SP, SAML_ACS)
                 .clock(clock).build();
         SamlMetadata.IdpMetadata idp = SamlMetadata.parseIdp(samlIdp.metadata(), null);
-        samlConfig = SamlConfig.builder().spEntityId(SAML_SP).acsUrl(SAML_ACS).idp(idp).clock(clock).build();
-        samlValidator = SamlResponseValidator.create(samlConfig);
+        SamlConfig samlConfig = SamlConfig.builder().spEntityId(SAML_SP).acsUrl(SAML_ACS).idp(idp).clock(clock).build();
+        SamlResponseValidator samlValidator = SamlResponseValidator.create(samlConfig);
         oidc = open(OidcProvider.start(directory, clock));
         oidcMetadata = OidcProviderMetadata.discover(http, oidc.issuer(), Duration.ofSeconds(10));
         oidcValidator = OidcValidator.builder().metadata(oidcMetadata).clientId(OIDC_CLIENT).clock(clock).build();
         say("   SAML IdP %s (metadata read, RSA-2048 signing certificate trusted)", idp.entityId());
         say("   OIDC provider %s (discovery and JWKS read over HTTP)", oidcMetadata.issuer());
         // both IdPs name a person by the directory's immutable id, so both feed one JIT source
-        samlJit = JitProvisioner.builder().engine(appEngine).clock(clock)
+        JitProvisioner samlJit = JitProvisioner.builder().engine(appEngine).clock(clock)
                 .policy(JitPolicy.builder(SSO_SOURCE, idp.entityId()).usernameFrom("username").groupsFrom("groups")
                         .groupMode(GroupMode.AUTO_CREATE).removeUnlisted(true).build())
                 .build();
-        oidcJit = JitProvisioner.builder().engine(appEngine).clock(clock)
+        JitProvisioner oidcJit = JitProvisioner.builder().engine(appEngine).clock(clock)
                 .policy(JitPolicy.builder(SSO_SOURCE, oidcMetadata.issuer()).usernameFrom("preferred_username")
                         .groupsFrom("groups").groupMode(GroupMode.AUTO_CREATE).removeUnlisted(true).build())
                 .build();
@@ -599,8 +593,6 @@ public final class Demo implements AutoCloseable {
         out.forEach(u -> used.add(u.id()));
         return out;
     }
-
-    private final Set<String> used = new HashSet<>();
 
     private String groupName(String groupId) {
         return directory.group(groupId).map(DirectoryGroup::name).orElse(groupId);
