@@ -6,9 +6,10 @@ import java.io.PrintWriter;
 
 /**
  * The progress line on stderr: one line per phase and one every {@value #EVERY} records, rewritten in place
- * (carriage return) when stderr is a terminal.
+ * (carriage return) when stderr is a terminal. Public so the demo ({@code io.usher.examples.demo}) shows the
+ * same line. Thread-safe.
  */
-final class ProgressLine implements SyncListener {
+public final class ProgressLine implements SyncListener {
     static final int EVERY = 5000;
     private final PrintWriter err;
     private final boolean terminal;
@@ -16,7 +17,8 @@ final class ProgressLine implements SyncListener {
     private long lastRead = -1;
     private boolean open;
 
-    ProgressLine(PrintWriter err, boolean terminal) {
+    /** A progress line written to {@code err}, rewritten in place when {@code terminal}. */
+    public ProgressLine(PrintWriter err, boolean terminal) {
         this.err = err;
         this.terminal = terminal;
     }
