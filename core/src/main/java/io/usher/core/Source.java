@@ -85,7 +85,7 @@ public final class Source {
         b.deleteGroups(groupPolicy.equals("delete"));
         b.collisions(cfg.enumValue("collision", CollisionPolicy.class, CollisionPolicy.SKIP));
         b.nestedGroups(cfg.enumValue("nestedGroups", NestedGroups.class, NestedGroups.AUTO));
-        CredentialPolicy credentials = cfg.enumValue("credentials", CredentialPolicy.class, null);
+        CredentialPolicy credentials = credentials(cfg);
         if (credentials != null) {
             b.credentials(credentials);
         }
@@ -105,6 +105,23 @@ public final class Source {
             throw new ConfigException("guard.maxShare", e.getMessage());
         }
         return b.build();
+    }
+
+    /** The {@code credentials} key: {@code sso-only} (or {@code sso_only}) or {@code host}, any case; null if unset. */
+    private static CredentialPolicy credentials(ConnectorConfig cfg) {
+        java.util.Optional<String> v = cfg.optional("credentials");
+        if (v.isEmpty()) {
+            return null;
+        }
+        switch (v.get().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sso-only":
+            case "sso_only":
+                return CredentialPolicy.SSO_ONLY;
+            case "host":
+                return CredentialPolicy.HOST;
+            default:
+                throw new ConfigException("credentials", "must be one of: sso-only, host");
+        }
     }
 
     public String id() { return id; }
