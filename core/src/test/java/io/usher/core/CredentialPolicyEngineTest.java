@@ -247,4 +247,41 @@ class CredentialPolicyEngineTest {
         assertThatThrownBy(() -> fromConfig("push", value)).isInstanceOf(ConfigException.class)
                 .hasMessage(message);
     }
+
+    // ------------------------------------------------------------------ push sources: applyCredentials
+
+    @Test
+    void applyCredentialsGivesEveryUserOfAPushSourceItsPolicyAndNothingElse() {
+        SourcePush before = engine(Source.builder("jit").credentials(CredentialPolicy.HOST).build()).push("jit");
+        for (int i = 0; i < 250; i++) {
+            before.upsertUser(SourceUser.builder("e" + i).loginName("jit" + i).displayName("J " + i).build());
+        }
+        before.deactivateUser("e7");
+        User local = store.createUser(User.builder("local.admin").build());
+        engine(Source.builder("other").credentials(CredentialPolicy.HOST).build()).push("other")
+                .upsertUser(SourceUser.builder("o1").loginName("other.user").build());
+        applied.clear();
+
+        SourcePush after = engine(Source.builder("jit").build()).push("jit");   // the default: SSO_ONLY
+        SyncReport r = after.applyCredentials();
+        assertThat(r.count(ChangeKind.USER_UPDATED)).isEqualTo(250);
+        assertThat(r.unchanged()).isZero();
+        assertThat(r.failureCount()).isZero();
+        assertThat(applied).hasSize(250).allSatisfy(ch -> {
+            assertThat(ch.kind()).isEqualTo(ChangeKind.USER_UPDATED);
+            assertThat(ch.fields()).containsExactly(User.CREDENTIALS);
+        });
+        for (int i = 0; i < 250; i++) {
+            User u = store.findUserByUsername("jit" + i).orElseThrow();
+            assertThat(u.credentials()).isEqualTo(CredentialPolicy.SSO_ONLY);
+            assertThat(u.displayName()).isEqualTo("J " + i);
+            assertThat(u.active()).isEqualTo(i != 7);
+        }
+        assertThat(store.findUser(local.key()).orElseThrow().credentials()).isEqualTo(CredentialPolicy.HOST);
+        assertThat(policyOf("other.user")).as("another source's user").isEqualTo(CredentialPolicy.HOST);
+
+        SyncReport again = after.applyCredentials();
+        assertThat(again.totalChanges()).isZero();
+        assertThat(again.unchanged()).isEqualTo(250);
+    }
 }
