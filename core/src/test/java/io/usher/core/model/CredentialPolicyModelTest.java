@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 /** The credential policy on {@link User}: defaults, the kept constructor, copies, comparisons, local users. */
@@ -61,5 +65,19 @@ class CredentialPolicyModelTest {
         assertThat(sso.sameValuesAs(sso.withKey("k"))).isTrue();
         assertThat(host.changedFields(sso.toBuilder().displayName("B").build()))
                 .containsExactly("displayName", "credentials");
+    }
+
+    /** The engine skips a user when sameValuesAs holds and writes changedFields otherwise: they must agree. */
+    @Property(tries = 300)
+    void sameValuesAsAgreesWithChangedFieldsAndTheCredentialsFieldIsReportedExactlyWhenThePoliciesDiffer(
+            @ForAll CredentialPolicy a, @ForAll CredentialPolicy b, @ForAll boolean activeA, @ForAll boolean activeB,
+            @ForAll @AlphaChars @StringLength(min = 1, max = 3) String nameA,
+            @ForAll @AlphaChars @StringLength(min = 1, max = 3) String nameB) {
+        User x = User.builder("u").origin(ORIGIN).displayName(nameA).active(activeA).credentials(a).build();
+        User y = User.builder("u").origin(ORIGIN).displayName(nameB).active(activeB).credentials(b).build();
+        assertThat(x.sameValuesAs(y)).isEqualTo(x.changedFields(y).isEmpty());
+        assertThat(x.sameValuesAs(y)).isEqualTo(y.sameValuesAs(x));
+        assertThat(x.changedFields(y).contains(User.CREDENTIALS)).isEqualTo(a != b);
+        assertThat(x.toBuilder().build()).isEqualTo(x);
     }
 }
