@@ -7,6 +7,7 @@ import io.usher.core.http.OAuthTokenSource;
 import io.usher.core.http.RestClient;
 import io.usher.core.http.RestException;
 import io.usher.core.http.RetryPolicy;
+import io.usher.core.model.CredentialPolicy;
 import io.usher.core.model.MemberKind;
 import io.usher.core.spi.ChangeSink;
 import io.usher.core.spi.ConnectionTest;
@@ -119,6 +120,16 @@ public final class AzureSourceConnector implements SourceConnector, IncrementalS
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * {@link CredentialPolicy#SSO_ONLY}: Entra ID is the identity provider its users sign in with, so the host
+     * should not let them set or use a local password. A source may say otherwise
+     * ({@code Source.Builder.credentials}, or {@code credentials = host}).
+     */
+    @Override
+    public CredentialPolicy defaultCredentials() {
+        return CredentialPolicy.SSO_ONLY;
     }
 
     /** HTTP requests sent so far: Graph calls (retries included) and token fetches. */

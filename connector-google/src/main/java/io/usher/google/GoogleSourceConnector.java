@@ -7,6 +7,7 @@ import io.usher.core.http.OAuthTokenSource;
 import io.usher.core.http.RestClient;
 import io.usher.core.http.RestException;
 import io.usher.core.http.RetryPolicy;
+import io.usher.core.model.CredentialPolicy;
 import io.usher.core.model.MemberKind;
 import io.usher.core.spi.ConnectionTest;
 import io.usher.core.spi.NestedGroupSource;
@@ -138,6 +139,16 @@ public final class GoogleSourceConnector implements SourceConnector, NestedGroup
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * {@link CredentialPolicy#SSO_ONLY}: Google Workspace is the identity provider its users sign in with, so the host
+     * should not let them set or use a local password. A source may say otherwise
+     * ({@code Source.Builder.credentials}, or {@code credentials = host}).
+     */
+    @Override
+    public CredentialPolicy defaultCredentials() {
+        return CredentialPolicy.SSO_ONLY;
     }
 
     /** HTTP requests sent so far: API calls (retries included) and token fetches. */

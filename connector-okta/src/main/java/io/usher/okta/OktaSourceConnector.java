@@ -10,6 +10,7 @@ import io.usher.core.http.RetryPolicy;
 import io.usher.core.http.Response;
 import io.usher.core.http.Sleeper;
 import io.usher.core.http.TokenSource;
+import io.usher.core.model.CredentialPolicy;
 import io.usher.core.model.MemberKind;
 import io.usher.core.spi.ChangeSink;
 import io.usher.core.spi.ConnectionTest;
@@ -111,6 +112,16 @@ public final class OktaSourceConnector implements SourceConnector, IncrementalSo
     @Override
     public String type() {
         return "okta";
+    }
+
+    /**
+     * {@link CredentialPolicy#SSO_ONLY}: Okta is the identity provider its users sign in with, so the host
+     * should not let them set or use a local password. A source may say otherwise
+     * ({@code Source.Builder.credentials}, or {@code credentials = host}).
+     */
+    @Override
+    public CredentialPolicy defaultCredentials() {
+        return CredentialPolicy.SSO_ONLY;
     }
 
     /** Requests sent to the API so far (retries included; token requests not). */

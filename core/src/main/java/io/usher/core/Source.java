@@ -1,5 +1,6 @@
 package io.usher.core;
 
+import io.usher.core.model.CredentialPolicy;
 import io.usher.core.model.Values;
 import io.usher.core.pipeline.Pipeline;
 import io.usher.core.spi.ConnectorConfig;
@@ -9,8 +10,9 @@ import java.util.Objects;
 
 /**
  * A named, configured origin of identities: a connector (or none, for push routes such as SCIM and JIT)
- * plus the policy that governs it — pipeline, deprovisioning, collisions, the mass-deletion guard and
- * nested groups. Immutable; the connector it holds is closed by the engine's {@code close()}.
+ * plus the policy that governs it — pipeline, deprovisioning, collisions, the mass-deletion guard, nested
+ * groups and the credential policy of its users. Immutable; the connector it holds is closed by the engine's
+ * {@code close()}.
  */
 public final class Source {
     private final String id;
@@ -21,11 +23,15 @@ public final class Source {
     private final CollisionPolicy collisions;
     private final DeletionGuard guard;
     private final NestedGroups nestedGroups;
+    private final CredentialPolicy credentials;
 
     private Source(Builder b) {
         this.id = b.id;
         this.connector = b.connector;
-        this.pipeline = b.pipeline;
+        this.credentials = b.credentials != null ? b.credentials
+                : b.connector == null ? CredentialPolicy.SSO_ONLY
+                : Objects.requireNonNull(b.connector.defaultCredentials(), "connector.defaultCredentials()");
+        this.pipeline = b.pipeline.withCredentials(credentials);
         this.deprovision = b.deprovision;
         this.deleteGroups = b.deleteGroups;
         this.collisions = b.collisions;
@@ -51,6 +57,7 @@ public final class Source {
      * guard.maxCount         = 500
      * guard.maxShare         = 0.2
      * guard.minimumForShare  = 20
+     * credentials            = sso-only | host   # default: sso-only for push, else the connector's default
      * </pre>
      * Errors are {@link ConfigException}s naming the key; values are never echoed.
      */
@@ -59,9 +66,9 @@ public final class Source {
         for (String key : cfg.keys()) {
             if (!(key.startsWith("connector.") || key.startsWith("pipeline.") || key.startsWith("guard.")
                     || key.equals("type") || key.equals("deprovision") || key.equals("groups.deprovision")
-                    || key.equals("collision") || key.equals("nestedGroups"))) {
+                    || key.equals("collision") || key.equals("nestedGroups") || key.equals("credentials"))) {
                 throw new ConfigException(key, "is not a source key (type, connector.*, pipeline.*, deprovision, "
-                        + "groups.deprovision, collision, nestedGroups, guard.*)");
+                        + "groups.deprovision, collision, nestedGroups, guard.*, credentials)");
             }
         }
         Builder b = builder(id);
@@ -78,6 +85,10 @@ public final class Source {
         b.deleteGroups(groupPolicy.equals("delete"));
         b.collisions(cfg.enumValue("collision", CollisionPolicy.class, CollisionPolicy.SKIP));
         b.nestedGroups(cfg.enumValue("nestedGroups", NestedGroups.class, NestedGroups.AUTO));
+        CredentialPolicy credentials = credentials(cfg);
+        if (credentials != null) {
+            b.credentials(credentials);
+        }
         DeletionGuard d = DeletionGuard.DEFAULT;
         ConnectorConfig g = cfg.subset("guard.");
         for (String k : g.keys()) {
@@ -96,6 +107,23 @@ public final class Source {
         return b.build();
     }
 
+    /** The {@code credentials} key: {@code sso-only} (or {@code sso_only}) or {@code host}, any case; null if unset. */
+    private static CredentialPolicy credentials(ConnectorConfig cfg) {
+        java.util.Optional<String> v = cfg.optional("credentials");
+        if (v.isEmpty()) {
+            return null;
+        }
+        switch (v.get().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sso-only":
+            case "sso_only":
+                return CredentialPolicy.SSO_ONLY;
+            case "host":
+                return CredentialPolicy.HOST;
+            default:
+                throw new ConfigException("credentials", "must be one of: sso-only, host");
+        }
+    }
+
     public String id() { return id; }
 
     /** The connector, or {@code null} for a push-only source. */
@@ -103,6 +131,10 @@ public final class Source {
 
     public boolean isPushOnly() { return connector == null; }
 
+    /**
+     * The pipeline, making users with this source's {@link #credentials()} (the pipeline given to the builder,
+     * {@link Pipeline#withCredentials with} the policy).
+     */
     public Pipeline pipeline() { return pipeline; }
 
     public DeprovisionPolicy deprovision() { return deprovision; }
@@ -115,6 +147,14 @@ public final class Source {
     public DeletionGuard guard() { return guard; }
 
     public NestedGroups nestedGroups() { return nestedGroups; }
+
+    /**
+     * The credential policy of every user this source creates or updates: as set on the builder, or else
+     * {@link CredentialPolicy#SSO_ONLY} for a push-only source (SCIM, JIT) and the connector's
+     * {@link SourceConnector#defaultCredentials()} for the others (SSO_ONLY for Entra ID, Google Workspace and
+     * Okta; HOST for LDAP). Changing it and syncing again updates the source's existing users.
+     */
+    public CredentialPolicy credentials() { return credentials; }
 
     @Override
     public String toString() {
@@ -131,6 +171,7 @@ public final class Source {
         private CollisionPolicy collisions = CollisionPolicy.SKIP;
         private DeletionGuard guard = DeletionGuard.DEFAULT;
         private NestedGroups nestedGroups = NestedGroups.AUTO;
+        private CredentialPolicy credentials;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(String id) {
@@ -187,6 +228,16 @@ public final class Source {
         public Builder nestedGroups(NestedGroups value) {
             once("nestedGroups");
             nestedGroups = Objects.requireNonNull(value, "nestedGroups");
+            return this;
+        }
+
+        /**
+         * How this source's users sign in to the host ({@link CredentialPolicy}), overriding the default that
+         * follows from the route (see {@link Source#credentials()}).
+         */
+        public Builder credentials(CredentialPolicy value) {
+            once("credentials");
+            credentials = Objects.requireNonNull(value, "credentials");
             return this;
         }
 

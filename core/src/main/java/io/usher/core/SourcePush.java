@@ -81,6 +81,32 @@ public final class SourcePush {
         return run(r -> r.applyDirect(u.withActive(true), su), () -> store.findUser(u.key()).orElse(null));
     }
 
+    /**
+     * Gives every user the source owns the source's {@link Source#credentials() credential policy}, changing
+     * nothing else. A pull source's next sync does this by itself; a push source's users otherwise change only
+     * when the identity provider pushes them or they sign in again, so call this after changing the source's
+     * setting, or once after upgrading from a version without the policy. Each user changed is a
+     * {@code USER_UPDATED} change with the field {@code credentials} (listeners hear of each); the report counts
+     * them and the users already right ({@code unchanged}). Holds the source's user keys, not its users.
+     */
+    public SyncReport applyCredentials() {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<User> owned = store.usersOwnedBy(source.id())) {
+            owned.forEach(u -> keys.add(u.key()));
+        }
+        SyncRun r = new SyncRun(source, store, false, listeners, 100, SyncOptions.DEFAULT, clock, runIds.get(),
+                SyncMode.PUSH);
+        r.limitPlan(0); // listeners hear of every change; the report counts them; none is kept
+        listeners.each(l -> l.onStart(r.runId, source.id(), SyncMode.PUSH));
+        for (String key : keys) {
+            store.findUser(key).filter(u -> u.isOwnedBy(source.id())).ifPresent(r::applyCredentials);
+        }
+        r.flush();
+        SyncReport report = r.report();
+        listeners.each(l -> l.onFinish(report));
+        return report;
+    }
+
     /** Removes the user as the source's deprovisioning policy says (deactivate, delete or leave). */
     public PushResult removeUser(String externalId) {
         ownedUser(externalId);

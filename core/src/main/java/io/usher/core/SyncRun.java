@@ -1453,6 +1453,17 @@ final class SyncRun implements ChangeSink {
         flush();
     }
 
+    /** Push: gives a stored user of this source the source's credential policy, changing nothing else. */
+    void applyCredentials(User cur) {
+        if (cur.credentials() == source.credentials()) {
+            unchanged++;
+            return;
+        }
+        write(StoreOperation.updateUser(cur.withCredentials(source.credentials())), Change.of(ChangeKind.USER_UPDATED,
+                cur.origin(), cur.key(), cur.username(), Set.of(User.CREDENTIALS), "the source's credential policy"),
+                cur.username(), null);
+    }
+
     // ==================================================================== writing
 
     private void write(StoreOperation op, Change change, String subject, Consumer<Object> onSuccess) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.usher.core.model.CredentialPolicy;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
@@ -629,5 +630,64 @@ public abstract class UserStoreContract {
         store.addMember(g.key(), MemberKind.USER, u.key());
         assertThat(store.memberCount(g.key(), MemberKind.USER)).isEqualTo(1);
         assertThat(store.isMember(g.key(), MemberKind.USER, u.key())).isTrue();
+    }
+
+    // ---------------------------------------------------------------- credential policy
+
+    private User credentialsOf(String key) {
+        return store.findUser(key).orElseThrow();
+    }
+
+    /** The policy a source sets (SSO_ONLY) comes back from every lookup, and HOST users stay HOST. */
+    @Test
+    void credentialPolicyRoundTripsOnCreate() {
+        User sso = store.createUser(synced("sso.user", "cp-1").withCredentials(CredentialPolicy.SSO_ONLY));
+        User host = store.createUser(synced("host.user", "cp-2"));
+        User loc = store.createUser(local("local.user"));
+
+        assertThat(sso.credentials()).isEqualTo(CredentialPolicy.SSO_ONLY);
+        assertThat(credentialsOf(sso.key()).credentials()).isEqualTo(CredentialPolicy.SSO_ONLY);
+        assertThat(store.findUserByOrigin(Origin.of(SOURCE, "cp-1")).orElseThrow().credentials())
+                .isEqualTo(CredentialPolicy.SSO_ONLY);
+        assertThat(store.findUserByUsername("SSO.USER").orElseThrow().credentials()).isEqualTo(CredentialPolicy.SSO_ONLY);
+        try (Stream<User> owned = store.usersOwnedBy(SOURCE)) {
+            assertThat(owned.collect(Collectors.toMap(User::username, User::credentials)))
+                    .containsEntry("sso.user", CredentialPolicy.SSO_ONLY).containsEntry("host.user", CredentialPolicy.HOST);
+        }
+        assertThat(credentialsOf(host.key()).credentials()).isEqualTo(CredentialPolicy.HOST);
+        assertThat(credentialsOf(loc.key()).credentials()).isEqualTo(CredentialPolicy.HOST);
+        assertThat(credentialsOf(sso.key())).isEqualTo(sso);
+    }
+
+    /** A changed source setting reaches stored users through updates, both ways, and other updates keep it. */
+    @Test
+    void credentialPolicyRoundTripsOnUpdate() {
+        User u = store.createUser(synced("mover", "cp-3"));
+        assertThat(credentialsOf(u.key()).credentials()).isEqualTo(CredentialPolicy.HOST);
+
+        store.updateUser(u.withCredentials(CredentialPolicy.SSO_ONLY));
+        assertThat(credentialsOf(u.key()).credentials()).isEqualTo(CredentialPolicy.SSO_ONLY);
+
+        store.updateUser(credentialsOf(u.key()).toBuilder().displayName("Mover M.").active(false).build());
+        User afterOtherUpdate = credentialsOf(u.key());
+        assertThat(afterOtherUpdate.displayName()).isEqualTo("Mover M.");
+        assertThat(afterOtherUpdate.credentials()).as("an update of other fields keeps the policy")
+                .isEqualTo(CredentialPolicy.SSO_ONLY);
+
+        store.updateUser(afterOtherUpdate.withCredentials(CredentialPolicy.HOST));
+        assertThat(credentialsOf(u.key()).credentials()).isEqualTo(CredentialPolicy.HOST);
+    }
+
+    /** Batches ({@link UserStore#apply}) keep the policy as single calls do. */
+    @Test
+    void credentialPolicyRoundTripsThroughApply() {
+        User existing = store.createUser(synced("batched.old", "cp-4"));
+        List<StoreOperation.Outcome> out = store.apply(List.of(
+                StoreOperation.createUser(synced("batched.new", "cp-5").withCredentials(CredentialPolicy.SSO_ONLY)),
+                StoreOperation.updateUser(existing.withCredentials(CredentialPolicy.SSO_ONLY))));
+        assertThat(out).allSatisfy(o -> assertThat(o.ok()).as("%s", o.error()).isTrue());
+        assertThat(store.findUserByUsername("batched.new").orElseThrow().credentials())
+                .isEqualTo(CredentialPolicy.SSO_ONLY);
+        assertThat(credentialsOf(existing.key()).credentials()).isEqualTo(CredentialPolicy.SSO_ONLY);
     }
 }

@@ -15,6 +15,24 @@ import org.junit.jupiter.api.Test;
 class InMemorySourceConnectorTest {
     private final InMemoryDirectory dir = DirectoryGenerator.builder().seed(5).users(120).groups(15).build().generate();
 
+    /** Issue 10: the in-memory directory stands for any source, so it leaves credentials to the host. */
+    @Test
+    void itLeavesCredentialsToTheHost() {
+        InMemoryDirectory dir = InMemoryDirectory.create(2);
+        dir.addUser(DirectoryUser.of("amy"));
+        dir.addUser(DirectoryUser.of("ben"));
+        InMemorySourceConnector c = InMemorySourceConnector.of(dir);
+        assertThat(c.defaultCredentials())
+                .isEqualTo(io.usher.core.model.CredentialPolicy.HOST);
+        io.usher.core.store.InMemoryUserStore store = new io.usher.core.store.InMemoryUserStore();
+        try (io.usher.core.ProvisioningEngine e = io.usher.core.ProvisioningEngine.builder().store(store)
+                .source(io.usher.core.Source.builder("mem").connector(c).build()).build()) {
+            e.synchronize("mem");
+        }
+        assertThat(store.allUsers()).hasSize(2)
+                .allSatisfy(u -> assertThat(u.credentials()).isEqualTo(io.usher.core.model.CredentialPolicy.HOST));
+    }
+
     @Test
     void snapshotReadsPageByPageAndReportsProgress() {
         InMemorySourceConnector c = InMemorySourceConnector.of(dir, 10);

@@ -15,6 +15,9 @@ import java.util.Set;
  * <p>{@code key} is the store's own primary key ({@code null} until the store has created the user);
  * {@code origin} says which source owns the user ({@code null} for a local user made by hand in the
  * host, which no sync ever touches). The username is unique in the store case-insensitively.
+ * {@code credentials} tells the host how the user may sign in ({@link CredentialPolicy}): the source that
+ * owns the user sets it; a local user is always {@link CredentialPolicy#HOST}. A store keeps it like any
+ * other field.
  *
  * <p>Immutable and thread-safe; collections are unmodifiable copies.
  */
@@ -27,12 +30,19 @@ public record User(
         String familyName,
         List<String> emails,
         boolean active,
-        Map<String, List<String>> attributes) {
+        Map<String, List<String>> attributes,
+        CredentialPolicy credentials) {
 
     /** Field names used in change reports ({@link #changedFields(User)}). */
     public static final String USERNAME = "username", DISPLAY_NAME = "displayName", GIVEN_NAME = "givenName",
-            FAMILY_NAME = "familyName", EMAILS = "emails", ACTIVE = "active";
+            FAMILY_NAME = "familyName", EMAILS = "emails", ACTIVE = "active", CREDENTIALS = "credentials";
 
+    /**
+     * Validates and copies. {@code credentials} may be {@code null}, meaning {@link CredentialPolicy#HOST}.
+     *
+     * @throws IllegalArgumentException for a missing username, blank optional text, or
+     *         {@link CredentialPolicy#SSO_ONLY} on a local user (no origin)
+     */
     public User {
         key = Values.optionalText(key, "user.key");
         username = Values.requireText(username, "user.username");
@@ -41,6 +51,23 @@ public record User(
         familyName = Values.optionalText(familyName, "user.familyName");
         emails = Values.copyList(emails, "user.emails");
         attributes = Values.copyAttributes(attributes);
+        if (credentials == null) {
+            credentials = CredentialPolicy.HOST;
+        }
+        if (origin == null && credentials != CredentialPolicy.HOST) {
+            throw new IllegalArgumentException("user.credentials: " + credentials + " needs an origin; a local user "
+                    + "(no origin) is always HOST");
+        }
+    }
+
+    /**
+     * A user whose credentials are the host's ({@link CredentialPolicy#HOST}): the constructor from before
+     * the credential policy, kept so that code written against it compiles and behaves as before.
+     */
+    public User(String key, Origin origin, String username, String displayName, String givenName, String familyName,
+            List<String> emails, boolean active, Map<String, List<String>> attributes) {
+        this(key, origin, username, displayName, givenName, familyName, emails, active, attributes,
+                CredentialPolicy.HOST);
     }
 
     /** A builder for a user with the given username. */
@@ -51,7 +78,7 @@ public record User(
     /** A builder holding this user's values. */
     public Builder toBuilder() {
         return new Builder().key(key).origin(origin).username(username).displayName(displayName)
-                .givenName(givenName).familyName(familyName).emails(emails).active(active).attributes(attributes);
+                .givenName(givenName).familyName(familyName).emails(emails).active(active).attributes(attributes).credentials(credentials);
     }
 
     /** Whether the user is local to the host (no source owns it). */
@@ -66,22 +93,40 @@ public record User(
 
     /** This user with another store key. */
     public User withKey(String newKey) {
-        return new User(newKey, origin, username, displayName, givenName, familyName, emails, active, attributes);
+        return new User(newKey, origin, username, displayName, givenName, familyName, emails, active, attributes,
+                credentials);
     }
 
-    /** This user with another origin. */
+    /** This user with another origin; with none (a local user) its credentials become the host's. */
     public User withOrigin(Origin newOrigin) {
-        return new User(key, newOrigin, username, displayName, givenName, familyName, emails, active, attributes);
+        return new User(key, newOrigin, username, displayName, givenName, familyName, emails, active, attributes,
+                newOrigin == null ? CredentialPolicy.HOST : credentials);
     }
 
     /** This user, active or not. */
     public User withActive(boolean isActive) {
-        return new User(key, origin, username, displayName, givenName, familyName, emails, isActive, attributes);
+        return new User(key, origin, username, displayName, givenName, familyName, emails, isActive, attributes,
+                credentials);
+    }
+
+    /**
+     * This user with another credential policy.
+     *
+     * @throws IllegalArgumentException for {@link CredentialPolicy#SSO_ONLY} on a local user
+     */
+    public User withCredentials(CredentialPolicy policy) {
+        return policy == credentials ? this : new User(key, origin, username, displayName, givenName, familyName,
+                emails, active, attributes, policy);
+    }
+
+    /** Whether the user signs in only through the identity provider ({@link CredentialPolicy#SSO_ONLY}). */
+    public boolean isSsoOnly() {
+        return credentials == CredentialPolicy.SSO_ONLY;
     }
 
     /**
      * The names of the fields whose values differ between this user and {@code other}, ignoring the key
-     * and the origin. Attributes are reported as {@code attributes.NAME}. Usernames compare exactly, so a
+     * and the origin ({@link #CREDENTIALS} for the credential policy). Attributes are reported as {@code attributes.NAME}. Usernames compare exactly, so a
      * case-only rename is a change.
      */
     public Set<String> changedFields(User other) {
@@ -92,6 +137,7 @@ public record User(
         if (!Objects.equals(familyName, other.familyName)) out.add(FAMILY_NAME);
         if (!emails.equals(other.emails)) out.add(EMAILS);
         if (active != other.active) out.add(ACTIVE);
+        if (credentials != other.credentials) out.add(CREDENTIALS);
         Set<String> names = new java.util.TreeSet<>(attributes.keySet());
         names.addAll(other.attributes.keySet());
         for (String name : names) {
@@ -104,7 +150,7 @@ public record User(
 
     /** Whether every field but the key and the origin equals {@code other}'s (no allocation: a sync's hot path). */
     public boolean sameValuesAs(User other) {
-        return active == other.active && username.equals(other.username)
+        return active == other.active && credentials == other.credentials && username.equals(other.username)
                 && Objects.equals(displayName, other.displayName) && Objects.equals(givenName, other.givenName)
                 && Objects.equals(familyName, other.familyName) && emails.equals(other.emails)
                 && attributes.equals(other.attributes);
@@ -126,6 +172,7 @@ public record User(
         private List<String> emails = new ArrayList<>();
         private boolean active = true;
         private Map<String, List<String>> attributes = new LinkedHashMap<>();
+        private CredentialPolicy credentials = CredentialPolicy.HOST;
 
         private Builder() {}
 
@@ -136,6 +183,8 @@ public record User(
         public Builder givenName(String value) { this.givenName = value; return this; }
         public Builder familyName(String value) { this.familyName = value; return this; }
         public Builder active(boolean value) { this.active = value; return this; }
+        /** How the user may sign in (default {@link CredentialPolicy#HOST}); {@code SSO_ONLY} needs an origin. */
+        public Builder credentials(CredentialPolicy value) { this.credentials = value; return this; }
 
         public Builder emails(Collection<String> value) {
             this.emails = value == null ? new ArrayList<>() : new ArrayList<>(value);
@@ -158,7 +207,8 @@ public record User(
         }
 
         public User build() {
-            return new User(key, origin, username, displayName, givenName, familyName, emails, active, attributes);
+            return new User(key, origin, username, displayName, givenName, familyName, emails, active, attributes,
+                    credentials);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.usher.core.pipeline;
 
 import io.usher.core.ConfigException;
 import io.usher.core.UsherException;
+import io.usher.core.model.CredentialPolicy;
 import io.usher.core.model.Group;
 import io.usher.core.model.Origin;
 import io.usher.core.model.User;
@@ -32,6 +33,10 @@ import java.util.regex.PatternSyntaxException;
  * match), the "name part" before '@' (or after '\' for DOMAIN\name), and finally the case rule. Field
  * mapping takes display, given and family name and email from other source attributes when asked.
  *
+ * <p>The users it makes carry its {@link #credentials() credential policy} ({@link CredentialPolicy#HOST}
+ * unless set with {@link #withCredentials}); a {@code Source} gives its pipeline the source's policy, so
+ * every caller of {@code source.pipeline().toUser(...)} (the sync, SCIM, JIT) computes the same user.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Pipeline {
@@ -49,6 +54,7 @@ public final class Pipeline {
     private final Map<String, List<String>> fieldMapping;
     private final Set<String> keptAttributes;
     private final boolean keepAllAttributes;
+    private final CredentialPolicy credentials;
 
     private Pipeline(Builder b) {
         this.includes = List.copyOf(b.includes);
@@ -62,6 +68,35 @@ public final class Pipeline {
         this.fieldMapping = Map.copyOf(b.fieldMapping);
         this.keptAttributes = b.keptAttributes == null ? Set.of() : Set.copyOf(b.keptAttributes);
         this.keepAllAttributes = b.keptAttributes == null;
+        this.credentials = CredentialPolicy.HOST;
+    }
+
+    private Pipeline(Pipeline p, CredentialPolicy credentials) {
+        this.includes = p.includes;
+        this.excludes = p.excludes;
+        this.groupIncludes = p.groupIncludes;
+        this.groupExcludes = p.groupExcludes;
+        this.usernameFrom = p.usernameFrom;
+        this.steps = p.steps;
+        this.caseRule = p.caseRule;
+        this.fieldMapping = p.fieldMapping;
+        this.keptAttributes = p.keptAttributes;
+        this.keepAllAttributes = p.keepAllAttributes;
+        this.credentials = credentials;
+    }
+
+    /** The credential policy of the users this pipeline makes ({@link CredentialPolicy#HOST} unless set). */
+    public CredentialPolicy credentials() {
+        return credentials;
+    }
+
+    /**
+     * This pipeline, making users with the given credential policy. Hosts set the policy on the source
+     * ({@code Source.Builder.credentials}), which calls this; the rest of the pipeline is shared.
+     */
+    public Pipeline withCredentials(CredentialPolicy policy) {
+        Objects.requireNonNull(policy, "credentials");
+        return policy == credentials ? this : new Pipeline(this, policy);
     }
 
     public static Builder builder() {
@@ -181,7 +216,7 @@ public final class Pipeline {
         // the canonical constructor validates and copies once; a builder would copy twice more
         return new User(null, origin, cased, mapped(source, "displayName", source.displayName()),
                 mapped(source, "givenName", source.givenName()), mapped(source, "familyName", source.familyName()),
-                mails, source.active(), attrs);
+                mails, source.active(), attrs, origin == null ? CredentialPolicy.HOST : credentials);
     }
 
     private String mapped(SourceUser source, String field, String fallback) {

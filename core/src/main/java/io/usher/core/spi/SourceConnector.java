@@ -1,5 +1,7 @@
 package io.usher.core.spi;
 
+import io.usher.core.model.CredentialPolicy;
+
 /**
  * The SPI a connector author implements: a configured origin of identities that can stream a snapshot.
  *
@@ -28,6 +30,17 @@ public interface SourceConnector extends AutoCloseable {
 
     /** Streams every user, then every group, to the sink. */
     void snapshot(SnapshotSink sink) throws SourceException;
+
+    /**
+     * How the users this connector reads sign in to the host, when the source does not say
+     * ({@code Source.Builder.credentials}). The default, {@link CredentialPolicy#HOST}, leaves it to the host
+     * (right for a directory the host may bind against, such as LDAP); a connector whose users sign in through
+     * the identity provider it reads (Entra ID, Google Workspace, Okta) answers
+     * {@link CredentialPolicy#SSO_ONLY}. No I/O.
+     */
+    default CredentialPolicy defaultCredentials() {
+        return CredentialPolicy.HOST;
+    }
 
     /** Releases connections and threads. The default does nothing. */
     @Override

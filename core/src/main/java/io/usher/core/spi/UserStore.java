@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  *       required).
  *   <li>An origin belongs to at most one user and one group; a create or update that would give a second
  *       record the same origin throws {@link ConflictException}.
+ *   <li>Every field of a {@link User} is kept as given, {@link User#credentials()} included (the host's login
+ *       reads it); a store that dropped a field would make every sync see, and rewrite, a change.
  *   <li>Lookups by origin are exact; lookups by username or group name ignore case.
  *   <li>Misuse fails at once: a create with a non-null key throws {@link IllegalArgumentException}; an
  *       update of an unknown key, or a membership naming an unknown group or member, throws

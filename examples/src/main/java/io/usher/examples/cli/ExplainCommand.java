@@ -93,6 +93,8 @@ final class ExplainCommand implements Callable<Integer> {
             line("familyName", p.user().familyName());
             line("emails", String.join(", ", p.user().emails()));
             line("active", Boolean.toString(p.user().active()));
+            line("credentials", p.user().isSsoOnly() ? "sso-only (the host should refuse local password login and reset)"
+                    : "host (the host decides how the user signs in)");
             line("attributes kept", String.join(", ", new TreeMap<>(p.user().attributes()).keySet()));
         } else {
             cli.out.println("result: NOT synced: " + p.reason());

@@ -384,6 +384,16 @@ class UsherCliTest {
                 "username from loginName", "rewrite /^(.*)$/", "case upper", "result: included as '" + expected + "'");
         Result byResult = run("explain", "-c", cfg.toString(), "--user", expected.toLowerCase(java.util.Locale.ROOT));
         assertThat(byResult.out()).contains("matched by resulting username");
+        assertThat(r.out()).as("an LDAP source leaves credentials to the host")
+                .contains("credentials:       host (the host decides how the user signs in)");
+    }
+
+    @Test
+    void explainShowsTheCredentialPolicyASourceSettingGives() throws IOException {
+        DirectoryUser u = dir.users().filter(x -> x.kind() == SourceUser.Kind.MEMBER).findFirst().orElseThrow();
+        Result r = run("explain", "-c", config("credentials=sso-only").toString(), "--user", u.loginName());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("credentials:       sso-only (the host should refuse local password login and reset)");
     }
 
     @Test

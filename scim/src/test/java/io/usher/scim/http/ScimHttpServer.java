@@ -71,6 +71,7 @@ public final class ScimHttpServer implements AutoCloseable {
         boolean counting;
         io.usher.core.pipeline.Pipeline pipeline = io.usher.core.pipeline.Pipeline.DEFAULT;
         io.usher.core.SyncListener listener;
+        io.usher.core.model.CredentialPolicy credentials;
 
         public Options collisions(CollisionPolicy v) { collisions = v; return this; }
         public Options deprovision(DeprovisionPolicy v) { deprovision = v; return this; }
@@ -81,6 +82,7 @@ public final class ScimHttpServer implements AutoCloseable {
         public Options leaveGroups() { deleteGroups = false; return this; }
         public Options tweak(Consumer<ScimServer.Builder> v) { tweak = v; return this; }
         public Options listener(io.usher.core.SyncListener v) { listener = v; return this; }
+        public Options credentials(io.usher.core.model.CredentialPolicy v) { credentials = v; return this; }
     }
 
     public static ScimHttpServer start() {
@@ -120,10 +122,12 @@ public final class ScimHttpServer implements AutoCloseable {
         store = o.flat ? InMemoryUserStore.flat() : new InMemoryUserStore();
         clock = new ManualClock(Instant.parse("2026-11-29T08:00:00Z"));
         engineStore = o.counting ? new CountingStore(store) : store;
-        ProvisioningEngine.Builder eb = ProvisioningEngine.builder().store(engineStore)
-                .source(Source.builder("scim").pipeline(o.pipeline).collisions(o.collisions).deprovision(o.deprovision)
-                        .deleteGroups(o.deleteGroups).build())
-                .clock(clock);
+        Source.Builder sb = Source.builder("scim").pipeline(o.pipeline).collisions(o.collisions)
+                .deprovision(o.deprovision).deleteGroups(o.deleteGroups);
+        if (o.credentials != null) {
+            sb.credentials(o.credentials);
+        }
+        ProvisioningEngine.Builder eb = ProvisioningEngine.builder().store(engineStore).source(sb.build()).clock(clock);
         if (o.listener != null) {
             eb.listener(o.listener);
         }
