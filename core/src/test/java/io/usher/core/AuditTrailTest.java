@@ -159,6 +159,48 @@ class AuditTrailTest {
     }
 
     @Test
+    void aStoreFailureIsAFailedEventWithTheChangeThatFailed() {
+        // the host's store refuses to create one user; everything else goes through
+        io.usher.core.spi.UserStore failing = (io.usher.core.spi.UserStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.usher.core.spi.UserStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("apply")) {
+                        List<io.usher.core.spi.StoreOperation.Outcome> out = new java.util.ArrayList<>();
+                        for (Object o : (List<?>) args[0]) {
+                            io.usher.core.spi.StoreOperation op = (io.usher.core.spi.StoreOperation) o;
+                            if (op instanceof io.usher.core.spi.StoreOperation.CreateUser
+                                    && ((io.usher.core.spi.StoreOperation.CreateUser) op).user().username()
+                                    .equals("mallory")) {
+                                out.add(io.usher.core.spi.StoreOperation.Outcome.failure(new UsherException(
+                                        UsherException.Code.STORE, "the host's user table is read-only")));
+                            } else {
+                                out.add(store.apply(List.of(op)).get(0));
+                            }
+                        }
+                        return out;
+                    }
+                    try {
+                        return m.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ListConnector c = new ListConnector().user("1", "alice").user("2", "mallory");
+        ProvisioningEngine e = ProvisioningEngine.builder().store(failing).audit(trail)
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).source(Source.builder("corp").connector(c).build()).build();
+        SyncReport r = e.synchronize("corp");
+        assertThat(r.failureCount()).isEqualTo(1);
+        reconcile(r, trail.events);
+        AuditEvent failed = trail.of(r.runId()).stream().filter(ev -> ev.outcome() == AuditOutcome.FAILED)
+                .findFirst().orElseThrow();
+        assertThat(failed.kind()).isEqualTo(ChangeKind.USER_CREATED);
+        assertThat(failed.name()).isEqualTo("mallory");
+        assertThat(failed.externalId()).isEqualTo("2");
+        assertThat(failed.code()).isEqualTo(UsherException.Code.STORE);
+        assertThat(failed.reason()).contains("read-only");
+        assertThat(failed.values()).isEmpty();
+    }
+
+    @Test
     void eventsDescribeEachChange() {
         ListConnector corp = new ListConnector().user("1", "alice").group("g1", "staff", List.of("1"), List.of());
         ProvisioningEngine e = engineBuilder(Source.builder("corp").connector(corp).build()).build();
