@@ -91,6 +91,7 @@ public final class ScimServer {
         private int maxFilterLength = 4096;
         private int maxFilterCandidates = 100_000;
         private String baseUri;
+        private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
 
         private Builder(ProvisioningEngine engine, String sourceId) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -200,6 +201,16 @@ public final class ScimServer {
             return this;
         }
 
+        /**
+         * Where each request's id comes from (default: random UUIDs). Every change a request makes is audited
+         * with it and the caller's id ({@code io.usher.core.audit.AuditContext#scim}); it is also in the SLF4J
+         * MDC as {@code usher.scim.request} while the request is handled.
+         */
+        public Builder requestIds(Supplier<String> value) {
+            requestIds = Objects.requireNonNull(value, "requestIds");
+            return this;
+        }
+
         public ScimServer build() {
             if (authenticator == null) {
                 throw new IllegalStateException("authenticator is required: BearerTokenAuthenticator.builder()"
@@ -211,7 +222,7 @@ public final class ScimServer {
             }
             return new ScimServer(new Settings(engine, sourceId, authenticator, clock, ids, maxPayloadBytes,
                     maxResults, defaultCount, maxSortedResults, maxBulkOperations, maxFilterLength, maxFilterCandidates,
-                    baseUri));
+                    baseUri, requestIds));
         }
     }
 }

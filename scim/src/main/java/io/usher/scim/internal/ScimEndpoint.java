@@ -304,7 +304,7 @@ public final class ScimEndpoint {
                 return error(ScimException.of(401, null, "authentication required: a valid bearer token"), type)
                         .header("WWW-Authenticate", "Bearer realm=\"SCIM\"").build();
             }
-            CallerContext.enter(caller.get());
+            CallerContext.enter(caller.get(), settings.requestIds().get());
             try {
                 ObjectNode parsed = null;
                 if (body != null) {

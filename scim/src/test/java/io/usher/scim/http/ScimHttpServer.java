@@ -66,6 +66,7 @@ public final class ScimHttpServer implements AutoCloseable {
         boolean counting;
         io.usher.core.pipeline.Pipeline pipeline = io.usher.core.pipeline.Pipeline.DEFAULT;
         io.usher.core.SyncListener listener;
+        final java.util.List<io.usher.core.audit.AuditListener> audit = new java.util.ArrayList<>();
 
         public Options collisions(CollisionPolicy v) { collisions = v; return this; }
         public Options deprovision(DeprovisionPolicy v) { deprovision = v; return this; }
@@ -76,6 +77,7 @@ public final class ScimHttpServer implements AutoCloseable {
         public Options leaveGroups() { deleteGroups = false; return this; }
         public Options tweak(Consumer<ScimServer.Builder> v) { tweak = v; return this; }
         public Options listener(io.usher.core.SyncListener v) { listener = v; return this; }
+        public Options audit(io.usher.core.audit.AuditListener v) { audit.add(v); return this; }
     }
 
     public static ScimHttpServer start() {
@@ -122,6 +124,7 @@ public final class ScimHttpServer implements AutoCloseable {
         if (o.listener != null) {
             eb.listener(o.listener);
         }
+        o.audit.forEach(eb::audit);
         engine = eb.build();
         AtomicLong ids = new AtomicLong();
         ScimServer.Builder b = ScimServer.builder(engine, "scim")
