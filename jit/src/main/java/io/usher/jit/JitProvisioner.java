@@ -7,6 +7,7 @@ import io.usher.core.ProvisioningEngine;
 import io.usher.core.PushResult;
 import io.usher.core.Source;
 import io.usher.core.SourcePush;
+import io.usher.core.audit.AuditContext;
 import io.usher.core.UsherException;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
@@ -72,6 +73,16 @@ public final class JitProvisioner {
         return policy;
     }
 
+    /**
+     * The audit context of a login's changes: the IdP (entity ID or issuer) and the assertion ID or ID-token
+     * {@code jti} (never the assertion or the token).
+     */
+    static AuditContext auditContext(VerifiedLogin login) {
+        return login.protocol() == VerifiedLogin.Protocol.SAML
+                ? AuditContext.saml(login.issuer(), login.proofId())
+                : AuditContext.oidc(login.issuer(), login.proofId());
+    }
+
     /** The origin JIT gives the user of this login: the policy's source and the login's subject. */
     public Origin originOf(VerifiedLogin login) {
         return Origin.of(policy.sourceId(), login.subject());
@@ -95,7 +106,7 @@ public final class JitProvisioner {
         }
         UserStore store = engine.store();
         Source source = engine.source(policy.sourceId());
-        SourcePush push = engine.push(policy.sourceId());
+        SourcePush push = engine.push(policy.sourceId(), auditContext(login));
         Origin origin = originOf(login);
         List<String> warnings = new ArrayList<>();
         Map<String, String> groups = groupsOf(login, warnings);
