@@ -151,6 +151,26 @@ public final class SourcePush {
                 () -> store.findGroupByOrigin(origin(groupExternalId)).orElse(null));
     }
 
+    /**
+     * Records in the audit trail a change this route refused by a rule of its own before calling the engine (a
+     * login policy that creates no users, for instance); changes nothing. The event has outcome
+     * {@code REFUSED}, the given kind, code and reason, and this push's context.
+     *
+     * @param attempted the change the request asked for
+     * @param externalId the source's id of the user or group, or null
+     * @param name the username or group name as the request gave it, or null
+     * @param code why, for programs
+     * @param reason why, in plain words (never a credential or an attribute's value)
+     */
+    public void refused(ChangeKind attempted, String externalId, String name, UsherException.Code code,
+                        String reason) {
+        Objects.requireNonNull(attempted, "attempted");
+        Objects.requireNonNull(code, "code");
+        Change c = new Change(attempted, externalId == null ? null : origin(externalId), null, name, null, Set.of(),
+                null, null, null);
+        refused(c, new UsherException(code, reason == null ? code.name() : reason));
+    }
+
     private Origin origin(String externalId) {
         return Origin.of(source.id(), externalId);
     }

@@ -354,6 +354,25 @@ class AuditTrailTest {
     }
 
     @Test
+    void aRouteRecordsARefusalOfItsOwnWithoutChangingAnything() {
+        ProvisioningEngine e = engineBuilder(Source.builder("sso").build()).build();
+        e.push("sso", AuditContext.oidc("https://op.example", "j-1")).refused(ChangeKind.USER_CREATED, "sub-1",
+                "ann", UsherException.Code.INVALID, "NOT_PROVISIONED: creation is off");
+        assertThat(store.userCount()).isZero();
+        assertThat(trail.events).singleElement().satisfies(ev -> {
+            assertThat(ev.outcome()).isEqualTo(AuditOutcome.REFUSED);
+            assertThat(ev.kind()).isEqualTo(ChangeKind.USER_CREATED);
+            assertThat(ev.externalId()).isEqualTo("sub-1");
+            assertThat(ev.name()).isEqualTo("ann");
+            assertThat(ev.code()).isEqualTo(UsherException.Code.INVALID);
+            assertThat(ev.reason()).isEqualTo("NOT_PROVISIONED: creation is off");
+            assertThat(ev.context().detail("jti")).isEqualTo("j-1");
+        });
+        assertThatThrownBy(() -> e.push("sso").refused(null, "x", null, UsherException.Code.INVALID, "r"))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void thePlainPushCallKeepsWorkingWithTheGenericContext() {
         ProvisioningEngine e = engineBuilder(Source.builder("api").build()).build();
         PushResult r = e.push("api").upsertUser(SourceUser.builder("a").loginName("ann").build());

@@ -7,8 +7,8 @@ import io.usher.core.ProvisioningEngine;
 import io.usher.core.PushResult;
 import io.usher.core.Source;
 import io.usher.core.SourcePush;
-import io.usher.core.audit.AuditContext;
 import io.usher.core.UsherException;
+import io.usher.core.audit.AuditContext;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
@@ -117,16 +117,25 @@ public final class JitProvisioner {
         if (exclusion != null) {
             if (existing.isPresent()) {
                 call(() -> push.upsertUser(su)); // deprovisions per the source's policy, as a sync would
+            } else {
+                push.refused(ChangeKind.USER_CREATED, origin.externalId(), su.loginName(),
+                        UsherException.Code.INVALID, "EXCLUDED: the source's filters exclude this user");
             }
             throw new JitException(JitException.Reason.EXCLUDED, "the source's filters exclude this user");
         }
         if (existing.isEmpty() && !policy.createsUsers()) {
-            throw new JitException(JitException.Reason.NOT_PROVISIONED, "the user has no account and source '"
-                    + policy.sourceId() + "' does not create users at login");
+            String why = "the user has no account and source '" + policy.sourceId()
+                    + "' does not create users at login";
+            push.refused(ChangeKind.USER_CREATED, origin.externalId(), su.loginName(), UsherException.Code.INVALID,
+                    "NOT_PROVISIONED: " + why);
+            throw new JitException(JitException.Reason.NOT_PROVISIONED, why);
         }
         if (existing.isPresent() && !existing.get().active() && !policy.reactivatesUsers()) {
-            throw new JitException(JitException.Reason.INACTIVE, "the user's account is inactive and source '"
-                    + policy.sourceId() + "' does not reactivate users at login");
+            String why = "the user's account is inactive and source '" + policy.sourceId()
+                    + "' does not reactivate users at login";
+            push.refused(ChangeKind.USER_REACTIVATED, origin.externalId(), existing.get().username(),
+                    UsherException.Code.INVALID, "INACTIVE: " + why);
+            throw new JitException(JitException.Reason.INACTIVE, why);
         }
 
         List<Change> changes = new ArrayList<>();

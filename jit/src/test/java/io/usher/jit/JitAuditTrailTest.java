@@ -174,6 +174,31 @@ class JitAuditTrailTest {
         assertNoSecretIn(events.size());
     }
 
+    @Test
+    void aLoginThePolicyRefusesIsARefusedEventWithTheChangeItWouldHaveMade() throws IOException {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        try (JitFixture f = new JitFixture()) {
+            f.engine = ProvisioningEngine.builder().store(f.store).clock(f.clock).audit(events::add)
+                    .source(Source.builder(JitFixture.SOURCE).build()).build();
+            f.jit = JitProvisioner.builder().engine(f.engine).lastLogins(f.lastLogins).clock(f.clock)
+                    .policy(JitPolicy.builder(JitFixture.SOURCE, f.idp.issuer()).usernameFrom("preferred_username")
+                            .createUsers(false).build()).build();
+            String bob = f.addUser("bob");
+            String jti = "jti-" + UUID.randomUUID();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> signIn(f, bob, jti))
+                    .isInstanceOf(JitException.class).hasMessageContaining("does not create users");
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.REFUSED);
+                assertThat(e.kind()).isEqualTo(ChangeKind.USER_CREATED);
+                assertThat(e.externalId()).isEqualTo(bob);
+                assertThat(e.name()).isEqualTo("bob");
+                assertThat(e.reason()).startsWith("NOT_PROVISIONED: ");
+                assertThat(e.context().detail("jti")).isEqualTo(jti);
+            });
+            assertThat(f.store.userCount()).isZero();
+        }
+    }
+
     /** Signs the user in with an ID token carrying a jti and a password claim; the token joins the secrets. */
     private void signIn(JitFixture f, String userId, String jti) {
         String nonce = UUID.randomUUID().toString();
