@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A write that fails throws {@link UncheckedIOException} (naming the file, never the event's content);
- * the engine logs it at ERROR and the change stands. The next event tries again (reopening the file).
+ * the engine logs it at ERROR and the change stands. The next event tries again (reopening the file); a line
+ * left cut short by a crash or a full disk is ended first, so every later event is a whole line of its own.
  *
  * <pre>{@code
  * JsonLinesAuditWriter audit = JsonLinesAuditWriter.builder(Path.of("/var/log/myapp/usher"))
@@ -150,12 +151,21 @@ public final class JsonLinesAuditWriter implements AuditListener, Closeable {
         }
         Files.createDirectories(directory);
         boolean existed = Files.exists(current);
-        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         size = channel.size();
         if (existed && size > 0) {
             // a file from an earlier run: its day is the day it was last written
             day = LocalDate.ofInstant(Files.getLastModifiedTime(current).toInstant(), clock.getZone());
+            ByteBuffer last = ByteBuffer.allocate(1);
+            if (channel.read(last, size - 1) == 1 && last.get(0) != '\n') {
+                // a line cut short (a crash or a full disk mid-write): end it, so the next event is a line of its own
+                ByteBuffer nl = ByteBuffer.wrap(NEWLINE);
+                while (nl.hasRemaining()) {
+                    channel.write(nl);
+                }
+                size++;
+            }
         }
         if (seq == 0) {
             for (Path p : rotated()) {

@@ -162,6 +162,20 @@ class JsonLinesAuditWriterTest {
     }
 
     @Test
+    void aLineCutShortByACrashIsEndedBeforeTheNextEvent() throws IOException {
+        Path file = dir.resolve("usher-audit.jsonl");
+        String whole = Events.created(T0, 1).toJson();
+        Files.writeString(file, whole + "\n" + whole.substring(0, 40), StandardCharsets.UTF_8);
+        try (JsonLinesAuditWriter w = JsonLinesAuditWriter.builder(dir).clock(clock).build()) {
+            w.onEvent(Events.created(T0, 2));
+        }
+        List<String> lines = lines(file);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).isEqualTo(whole.substring(0, 40));
+        assertThat(JSON.readTree(lines.get(2)).get("eventId").asText()).isEqualTo("run#2");
+    }
+
+    @Test
     void concurrentWritersProduceWholeLines() throws Exception {
         int threads = 4;
         int each = 250;
