@@ -151,14 +151,14 @@ public final class JsonLinesAuditWriter implements AuditListener, Closeable {
         }
         Files.createDirectories(directory);
         boolean existed = Files.exists(current);
-        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        boolean cutShort = existed && endsCutShort();
+        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
         size = channel.size();
         if (existed && size > 0) {
             // a file from an earlier run: its day is the day it was last written
             day = LocalDate.ofInstant(Files.getLastModifiedTime(current).toInstant(), clock.getZone());
-            ByteBuffer last = ByteBuffer.allocate(1);
-            if (channel.read(last, size - 1) == 1 && last.get(0) != '\n') {
+            if (cutShort) {
                 // a line cut short (a crash or a full disk mid-write): end it, so the next event is a line of its own
                 ByteBuffer nl = ByteBuffer.wrap(NEWLINE);
                 while (nl.hasRemaining()) {
@@ -171,6 +171,18 @@ public final class JsonLinesAuditWriter implements AuditListener, Closeable {
             for (Path p : rotated()) {
                 seq = Math.max(seq, seqOf(p));
             }
+        }
+    }
+
+    /** Whether the current file's last byte is not a line end (a line cut short). */
+    private boolean endsCutShort() throws IOException {
+        try (FileChannel read = FileChannel.open(current, StandardOpenOption.READ)) {
+            long n = read.size();
+            if (n == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            return read.read(last, n - 1) == 1 && last.get(0) != '\n';
         }
     }
 
