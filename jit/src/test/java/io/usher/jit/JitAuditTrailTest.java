@@ -199,6 +199,30 @@ class JitAuditTrailTest {
         }
     }
 
+    @Test
+    void aLoginThatTakesOverALocalUserIsALinkedEvent() {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        try (JitFixture f = new JitFixture()) {
+            f.engine = ProvisioningEngine.builder().store(f.store).clock(f.clock).audit(events::add)
+                    .source(Source.builder(JitFixture.SOURCE).collisions(io.usher.core.CollisionPolicy.LINK)
+                            .build()).build();
+            f.jit = JitProvisioner.builder().engine(f.engine).lastLogins(f.lastLogins).clock(f.clock)
+                    .policy(JitPolicy.builder(JitFixture.SOURCE, f.idp.issuer()).usernameFrom("preferred_username")
+                            .linkLocalUsersByClaimedName().build()).build();
+            f.store.createUser(io.usher.core.model.User.builder("carl").build());
+            String carl = f.addUser("carl");
+            String jti = "jti-" + UUID.randomUUID();
+            signIn(f, carl, jti);
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo(ChangeKind.USER_LINKED);
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.APPLIED);
+                assertThat(e.name()).isEqualTo("carl");
+                assertThat(e.reason()).contains("took over the local user");
+                assertThat(e.context().detail("jti")).isEqualTo(jti);
+            });
+        }
+    }
+
     /** Signs the user in with an ID token carrying a jti and a password claim; the token joins the secrets. */
     private void signIn(JitFixture f, String userId, String jti) {
         String nonce = UUID.randomUUID().toString();
