@@ -74,7 +74,7 @@ public final class SourcePush {
         Objects.requireNonNull(user, "user");
         String reason = source.pipeline().exclusionReason(user);
         if (reason != null && store.findUserByOrigin(origin(user.externalId())).isEmpty()) {
-            throw refused(ChangeKind.USER_CREATED, user.externalId(), null, new UsherException(
+            throw auditRefusal(ChangeKind.USER_CREATED, user.externalId(), null, new UsherException(
                     UsherException.Code.INVALID, "the source's filters exclude this user: " + reason));
         }
         // an existing user that the filters now exclude is deprovisioned, as a sync would do
@@ -116,7 +116,7 @@ public final class SourcePush {
         Objects.requireNonNull(group, "group");
         String reason = source.pipeline().exclusionReason(group);
         if (reason != null && store.findGroupByOrigin(origin(group.externalId())).isEmpty()) {
-            throw refused(ChangeKind.GROUP_CREATED, group.externalId(), null, new UsherException(
+            throw auditRefusal(ChangeKind.GROUP_CREATED, group.externalId(), null, new UsherException(
                     UsherException.Code.INVALID, "the source's filters exclude this group: " + reason));
         }
         return run(r -> r.group(group), () -> store.findGroupByOrigin(origin(group.externalId())).orElse(null));
@@ -168,7 +168,7 @@ public final class SourcePush {
         Objects.requireNonNull(code, "code");
         Change c = new Change(attempted, externalId == null ? null : origin(externalId), null, name, null, Set.of(),
                 null, null, null);
-        refused(c, new UsherException(code, reason == null ? code.name() : reason));
+        auditRefusal(c, new UsherException(code, reason == null ? code.name() : reason));
     }
 
     private Origin origin(String externalId) {
@@ -179,7 +179,7 @@ public final class SourcePush {
         try {
             return ownedUser(externalId);
         } catch (UsherException e) {
-            throw refused(attempted, externalId, null, e);
+            throw auditRefusal(attempted, externalId, null, e);
         }
     }
 
@@ -192,7 +192,7 @@ public final class SourcePush {
         try {
             return ownedGroup(externalId);
         } catch (UsherException e) {
-            throw refused(attempted, externalId, memberKind, e);
+            throw auditRefusal(attempted, externalId, memberKind, e);
         }
     }
 
@@ -211,18 +211,18 @@ public final class SourcePush {
         } catch (UsherException e) {
             Change c = new Change(attempted, group.origin(), group.key(), group.name(), null, Set.of(), kind,
                     null, null);
-            throw refused(c, e);
+            throw auditRefusal(c, e);
         }
     }
 
     /** Records a call refused before anything was written (its own run id), and gives back the exception. */
-    private UsherException refused(ChangeKind attempted, String externalId, MemberKind memberKind,
+    private UsherException auditRefusal(ChangeKind attempted, String externalId, MemberKind memberKind,
                                    UsherException e) {
         Change c = new Change(attempted, origin(externalId), null, null, null, Set.of(), memberKind, null, null);
-        return refused(c, e);
+        return auditRefusal(c, e);
     }
 
-    private UsherException refused(Change c, UsherException e) {
+    private UsherException auditRefusal(Change c, UsherException e) {
         Auditing.Trail t = auditing == null ? null : auditing.trail(source.id(), runIds.get(), context);
         if (t != null) {
             t.refused(c, e.code(), e.getMessage());
