@@ -34,10 +34,6 @@ public final class CallerContext {
         return caller == null ? AuditContext.api() : AuditContext.scim(caller.id(), REQUEST.get());
     }
 
-    static void enter(ScimCaller caller) {
-        enter(caller, null);
-    }
-
     static void enter(ScimCaller caller, String requestId) {
         CURRENT.set(caller);
         MDC.put(ScimCaller.MDC_KEY, caller.id());
