@@ -101,12 +101,17 @@ class AuditTrailOverHttpTest {
                 .anyMatch(e -> e.kind() == ChangeKind.USER_UPDATED && "Barbara".equals(e.values().get("displayName")));
 
         mark = events.size();
+        s.clock.advance(java.time.Duration.ofMinutes(1));
         assertThat(s.patch("/Users/" + id, patch("{'op':'replace','path':'userName','value':'babs'}")).status())
                 .isEqualTo(200);
         assertThat(since(mark)).singleElement().satisfies(e -> {
             assertThat(e.kind()).isEqualTo(ChangeKind.USER_RENAMED);
             assertThat(e.previousName()).isEqualTo("bjensen");
             assertThat(e.name()).isEqualTo("babs");
+            // as in the README's example line: the SCIM meta attributes change with every write, by name only
+            assertThat(e.fields()).startsWith("username").contains("attributes.scim.meta.lastModified",
+                    "attributes.scim.meta.version");
+            assertThat(e.values()).containsOnly(java.util.Map.entry("username", "babs"));
         });
 
         mark = events.size();
