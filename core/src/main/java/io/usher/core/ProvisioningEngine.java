@@ -1,5 +1,8 @@
 package io.usher.core;
 
+import io.usher.core.audit.AuditContext;
+import io.usher.core.audit.AuditFields;
+import io.usher.core.audit.AuditListener;
 import io.usher.core.pipeline.Preview;
 import io.usher.core.spi.IncrementalSource;
 import io.usher.core.spi.NestedGroupSource;
@@ -48,6 +51,7 @@ public final class ProvisioningEngine implements AutoCloseable {
     private final int batchSize;
     private final Supplier<String> runIds;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Auditing auditing;
 
     private ProvisioningEngine(Builder b) {
         this.store = b.store;
@@ -57,6 +61,8 @@ public final class ProvisioningEngine implements AutoCloseable {
         this.clock = b.clock;
         this.batchSize = b.batchSize;
         this.runIds = b.runIds;
+        this.auditing = b.audit.isEmpty() ? null
+                : new Auditing(b.audit, b.auditFields == null ? AuditFields.defaults() : b.auditFields, b.clock);
     }
 
     public static Builder builder() {
@@ -77,6 +83,9 @@ public final class ProvisioningEngine implements AutoCloseable {
             String cursor = incremental ? state.cursor(sourceId).orElse(null) : null;
             SyncMode mode = cursor != null ? SyncMode.INCREMENTAL : SyncMode.SNAPSHOT;
             SyncRun run = new SyncRun(source, store, false, listeners, batchSize, options, clock, runIds.get(), mode);
+            if (auditing != null) {
+                run.audit(auditing.trail(sourceId, run.runId, AuditContext.sync()));
+            }
             SyncReport report = run.execute(cursor, c -> state.saveCursor(sourceId, c),
                     () -> state.clearCursor(sourceId));
             LOG.info("{}", report.summary());
@@ -126,9 +135,23 @@ public final class ProvisioningEngine implements AutoCloseable {
                 SyncMode.SNAPSHOT);
     }
 
-    /** The push entry point for the source (SCIM, JIT): one change at a time through the same rules. */
+    /**
+     * The push entry point for the source (SCIM, JIT): one change at a time through the same rules. Its audit
+     * events carry the generic context {@link AuditContext#api()}; routes that know more use
+     * {@link #push(String, AuditContext)}.
+     */
     public SourcePush push(String sourceId) {
-        return new SourcePush(source(sourceId), store, listeners, clock, runIds);
+        return push(sourceId, AuditContext.api());
+    }
+
+    /**
+     * The push entry point, its audit events carrying {@code context}: the SCIM client's token id and request
+     * id ({@link AuditContext#scim}), the login's IdP and assertion id ({@link AuditContext#saml},
+     * {@link AuditContext#oidc}), or a component of the host ({@link AuditContext#api(String)}).
+     */
+    public SourcePush push(String sourceId, AuditContext context) {
+        Objects.requireNonNull(context, "context");
+        return new SourcePush(source(sourceId), store, listeners, clock, runIds, auditing, context);
     }
 
     /** What the source's pipeline would make of one record, and why. */
@@ -212,8 +235,30 @@ public final class ProvisioningEngine implements AutoCloseable {
         private boolean batchSet;
         private boolean clockSet;
         private Supplier<String> runIds = () -> UUID.randomUUID().toString();
+        private final List<AuditListener> audit = new ArrayList<>();
+        private AuditFields auditFields;
 
         private Builder() {}
+
+        /**
+         * Adds a receiver of the audit trail: one {@link io.usher.core.audit.AuditEvent} per change applied,
+         * refused or failed, from sync runs and from every push (SCIM, JIT, the host's own). Usher ships
+         * {@link io.usher.core.audit.JsonLinesAuditWriter} and {@link io.usher.core.audit.Slf4jAuditWriter}.
+         * What a listener throws is caught and logged; it never breaks a sync or a push.
+         */
+        public Builder audit(AuditListener value) {
+            audit.add(Objects.requireNonNull(value, "audit"));
+            return this;
+        }
+
+        /** Which fields' values audit events carry (default {@link AuditFields#defaults()}); all others by name. */
+        public Builder auditFields(AuditFields value) {
+            if (auditFields != null) {
+                throw new ConfigException("auditFields", "is already set");
+            }
+            auditFields = Objects.requireNonNull(value, "auditFields");
+            return this;
+        }
 
         /** The host's store (required). */
         public Builder store(UserStore value) {

@@ -1,5 +1,6 @@
 package io.usher.core;
 
+import io.usher.core.audit.AuditContext;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
@@ -9,6 +10,7 @@ import io.usher.core.spi.SourceUser;
 import io.usher.core.spi.UserStore;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -23,6 +25,11 @@ import java.util.function.Supplier;
  * own atomicity (two concurrent creates of one origin: one wins, the other gets {@code CONFLICT}). Push calls
  * are not serialised with {@link ProvisioningEngine#synchronize} of the same source; give push routes their
  * own source.
+ *
+ * <p>Audit: every change a call applies, and every call refused by the rules above (with the change it asked
+ * for), is an {@link io.usher.core.audit.AuditEvent} with this push's {@link AuditContext} — the SCIM client's
+ * token id and request id, the JIT login's IdP and assertion id, or {@link AuditContext#api()} for
+ * {@code engine.push(sourceId)}. Each call is a run of its own (its own run id).
  */
 public final class SourcePush {
     private final Source source;
@@ -30,17 +37,32 @@ public final class SourcePush {
     private final Listeners listeners;
     private final Clock clock;
     private final Supplier<String> runIds;
+    private final Auditing auditing;
+    private final AuditContext context;
 
-    SourcePush(Source source, UserStore store, Listeners listeners, Clock clock, Supplier<String> runIds) {
+    SourcePush(Source source, UserStore store, Listeners listeners, Clock clock, Supplier<String> runIds,
+               Auditing auditing, AuditContext context) {
         this.source = source;
         this.store = store;
         this.listeners = listeners;
         this.clock = clock;
         this.runIds = runIds;
+        this.auditing = auditing;
+        this.context = Objects.requireNonNull(context, "context");
     }
 
     public String sourceId() {
         return source.id();
+    }
+
+    /** The route context this push's audit events carry. */
+    public AuditContext context() {
+        return context;
+    }
+
+    /** The same source and store, with another route context for the audit trail (this push is unchanged). */
+    public SourcePush withContext(AuditContext value) {
+        return new SourcePush(source, store, listeners, clock, runIds, auditing, value);
     }
 
     /**
@@ -52,7 +74,8 @@ public final class SourcePush {
         Objects.requireNonNull(user, "user");
         String reason = source.pipeline().exclusionReason(user);
         if (reason != null && store.findUserByOrigin(origin(user.externalId())).isEmpty()) {
-            throw new UsherException(UsherException.Code.INVALID, "the source's filters exclude this user: " + reason);
+            throw auditRefusal(ChangeKind.USER_CREATED, user.externalId(), null, new UsherException(
+                    UsherException.Code.INVALID, "the source's filters exclude this user: " + reason));
         }
         // an existing user that the filters now exclude is deprovisioned, as a sync would do
         return run(r -> r.user(user), () -> store.findUserByOrigin(origin(user.externalId())).orElse(null));
@@ -60,7 +83,7 @@ public final class SourcePush {
 
     /** Marks the user inactive. */
     public PushResult deactivateUser(String externalId) {
-        User u = ownedUser(externalId);
+        User u = ownedUser(ChangeKind.USER_DEACTIVATED, externalId);
         if (!u.active()) {
             return new PushResult(java.util.List.of(), u.key(), u);
         }
@@ -73,7 +96,7 @@ public final class SourcePush {
      * user's fields, such as JIT with updates off).
      */
     public PushResult reactivateUser(String externalId) {
-        User u = ownedUser(externalId);
+        User u = ownedUser(ChangeKind.USER_REACTIVATED, externalId);
         if (u.active()) {
             return new PushResult(java.util.List.of(), u.key(), u);
         }
@@ -109,7 +132,8 @@ public final class SourcePush {
 
     /** Removes the user as the source's deprovisioning policy says (deactivate, delete or leave). */
     public PushResult removeUser(String externalId) {
-        ownedUser(externalId);
+        ownedUser(source.deprovision() == DeprovisionPolicy.DELETE ? ChangeKind.USER_DELETED
+                : ChangeKind.USER_DEACTIVATED, externalId);
         return run(r -> r.userDeleted(externalId), () -> store.findUserByOrigin(origin(externalId)).orElse(null));
     }
 
@@ -118,7 +142,8 @@ public final class SourcePush {
         Objects.requireNonNull(group, "group");
         String reason = source.pipeline().exclusionReason(group);
         if (reason != null && store.findGroupByOrigin(origin(group.externalId())).isEmpty()) {
-            throw new UsherException(UsherException.Code.INVALID, "the source's filters exclude this group: " + reason);
+            throw auditRefusal(ChangeKind.GROUP_CREATED, group.externalId(), null, new UsherException(
+                    UsherException.Code.INVALID, "the source's filters exclude this group: " + reason));
         }
         return run(r -> r.group(group), () -> store.findGroupByOrigin(origin(group.externalId())).orElse(null));
     }
@@ -126,34 +151,62 @@ public final class SourcePush {
     /** Updates the group's name and description; members unchanged. */
     public PushResult updateGroupFields(SourceGroup group) {
         Objects.requireNonNull(group, "group");
-        ownedGroup(group.externalId());
+        ownedGroup(ChangeKind.GROUP_UPDATED, group.externalId(), null);
         return run(r -> r.groupFields(group), () -> store.findGroupByOrigin(origin(group.externalId())).orElse(null));
     }
 
     /** Deletes the group (or leaves it, if the source keeps removed groups). */
     public PushResult removeGroup(String externalId) {
-        ownedGroup(externalId);
+        ownedGroup(ChangeKind.GROUP_DELETED, externalId, null);
         return run(r -> r.groupDeleted(externalId), () -> store.findGroupByOrigin(origin(externalId)).orElse(null));
     }
 
     /** Adds one member, a user or group of this source. */
     public PushResult addMember(String groupExternalId, MemberKind kind, String memberExternalId) {
-        ownedGroup(groupExternalId);
-        requireMember(kind, memberExternalId);
+        Group g = ownedGroup(ChangeKind.MEMBER_ADDED, groupExternalId, kind);
+        requireMember(ChangeKind.MEMBER_ADDED, g, kind, memberExternalId);
         return run(r -> r.memberAdded(groupExternalId, kind, memberExternalId),
                 () -> store.findGroupByOrigin(origin(groupExternalId)).orElse(null));
     }
 
     /** Removes one member. */
     public PushResult removeMember(String groupExternalId, MemberKind kind, String memberExternalId) {
-        ownedGroup(groupExternalId);
-        requireMember(kind, memberExternalId);
+        Group g = ownedGroup(ChangeKind.MEMBER_REMOVED, groupExternalId, kind);
+        requireMember(ChangeKind.MEMBER_REMOVED, g, kind, memberExternalId);
         return run(r -> r.memberRemoved(groupExternalId, kind, memberExternalId),
                 () -> store.findGroupByOrigin(origin(groupExternalId)).orElse(null));
     }
 
+    /**
+     * Records in the audit trail a change this route refused by a rule of its own before calling the engine (a
+     * login policy that creates no users, for instance); changes nothing. The event has outcome
+     * {@code REFUSED}, the given kind, code and reason, and this push's context.
+     *
+     * @param attempted the change the request asked for
+     * @param externalId the source's id of the user or group, or null
+     * @param name the username or group name as the request gave it, or null
+     * @param code why, for programs
+     * @param reason why, in plain words (never a credential or an attribute's value)
+     */
+    public void refused(ChangeKind attempted, String externalId, String name, UsherException.Code code,
+                        String reason) {
+        Objects.requireNonNull(attempted, "attempted");
+        Objects.requireNonNull(code, "code");
+        Change c = new Change(attempted, externalId == null ? null : origin(externalId), null, name, null, Set.of(),
+                null, null, null);
+        auditRefusal(c, new UsherException(code, reason == null ? code.name() : reason));
+    }
+
     private Origin origin(String externalId) {
         return Origin.of(source.id(), externalId);
+    }
+
+    private User ownedUser(ChangeKind attempted, String externalId) {
+        try {
+            return ownedUser(externalId);
+        } catch (UsherException e) {
+            throw auditRefusal(attempted, externalId, null, e);
+        }
     }
 
     private User ownedUser(String externalId) {
@@ -161,22 +214,54 @@ public final class SourcePush {
                 new UsherException(UsherException.Code.NOT_FOUND, "this source has no user with that external id"));
     }
 
+    private Group ownedGroup(ChangeKind attempted, String externalId, MemberKind memberKind) {
+        try {
+            return ownedGroup(externalId);
+        } catch (UsherException e) {
+            throw auditRefusal(attempted, externalId, memberKind, e);
+        }
+    }
+
     private Group ownedGroup(String externalId) {
         return store.findGroupByOrigin(origin(externalId)).orElseThrow(() ->
                 new UsherException(UsherException.Code.NOT_FOUND, "this source has no group with that external id"));
     }
 
-    private void requireMember(MemberKind kind, String externalId) {
-        if (kind == MemberKind.USER) {
-            ownedUser(externalId);
-        } else {
-            ownedGroup(externalId);
+    private void requireMember(ChangeKind attempted, Group group, MemberKind kind, String externalId) {
+        try {
+            if (kind == MemberKind.USER) {
+                ownedUser(externalId);
+            } else {
+                ownedGroup(externalId);
+            }
+        } catch (UsherException e) {
+            Change c = new Change(attempted, group.origin(), group.key(), group.name(), null, Set.of(), kind,
+                    null, null);
+            throw auditRefusal(c, e);
         }
+    }
+
+    /** Records a call refused before anything was written (its own run id), and gives back the exception. */
+    private UsherException auditRefusal(ChangeKind attempted, String externalId, MemberKind memberKind,
+                                   UsherException e) {
+        Change c = new Change(attempted, origin(externalId), null, null, null, Set.of(), memberKind, null, null);
+        return auditRefusal(c, e);
+    }
+
+    private UsherException auditRefusal(Change c, UsherException e) {
+        Auditing.Trail t = auditing == null ? null : auditing.trail(source.id(), runIds.get(), context);
+        if (t != null) {
+            t.refused(c, e.code(), e.getMessage());
+        }
+        return e;
     }
 
     private PushResult run(Consumer<SyncRun> call, Supplier<Object> after) {
         SyncRun r = new SyncRun(source, store, false, listeners, 1, SyncOptions.DEFAULT, clock, runIds.get(),
                 SyncMode.PUSH);
+        if (auditing != null) {
+            r.audit(auditing.trail(source.id(), r.runId, context));
+        }
         call.accept(r);
         r.endOfIncremental();
         if (r.lastFailure != null) {

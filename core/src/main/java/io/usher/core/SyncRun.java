@@ -91,6 +91,8 @@ final class SyncRun implements ChangeSink {
     private final List<Change> planned;
     /** The last failure, which a push call turns into its exception. */
     Failure lastFailure;
+    /** Where applied, refused and failed changes go for the audit trail; null when nobody audits. */
+    private Auditing.Trail audit;
 
     // reconciliation state: ids only
     private final Map<String, String> userKeys = new HashMap<>();
@@ -161,6 +163,11 @@ final class SyncRun implements ChangeSink {
         this.mode = mode;
         this.started = clock.instant();
         this.planned = dryRun || mode == SyncMode.PUSH ? new ArrayList<>() : null;
+    }
+
+    /** Sends this run's changes to the audit trail (not for dry runs: a plan changes nothing). */
+    void audit(Auditing.Trail trail) {
+        this.audit = dryRun ? null : trail;
     }
 
     // ==================================================================== driving a run
@@ -529,6 +536,9 @@ final class SyncRun implements ChangeSink {
             retryLater++;
         } else {
             warn(subject + ": " + msg + "; skipped");
+            if (audit != null) {
+                audit.refusedRecord(subject, UsherException.Code.CONFLICT, msg + "; skipped by the collision policy");
+            }
             if (mode == SyncMode.PUSH) {
                 lastFailure = new Failure(subject, UsherException.Code.CONFLICT, msg);
             }
@@ -964,6 +974,9 @@ final class SyncRun implements ChangeSink {
         if (withheld.size() < SyncReport.MAX_LISTED) {
             withheld.add(ch);
         }
+        if (audit != null) {
+            audit.refused(ch, UsherException.Code.GUARD, guardReason);
+        }
     }
 
     // ==================================================================== memberships
@@ -1115,7 +1128,7 @@ final class SyncRun implements ChangeSink {
 
     /** Counts a batch of added members; builds their change events only when a listener or a plan needs them. */
     private void recordMembersAdded(MemberBatch b) {
-        if (planSink == null && planned == null && listeners.isEmpty()) {
+        if (planSink == null && planned == null && listeners.isEmpty() && audit == null) {
             counts.merge(ChangeKind.MEMBER_ADDED, (long) b.keys.size(), Long::sum);
             applied += b.keys.size();
             return;
@@ -1534,7 +1547,10 @@ final class SyncRun implements ChangeSink {
                     UsherException.Code code = o.error() instanceof UsherException
                             ? ((UsherException) o.error()).code() : UsherException.Code.STORE;
                     for (int n = 0; n < p.members.keys.size(); n++) {
-                        fail(p.subject, code, ChangeKind.MEMBER_ADDED + " failed: " + describe(o.error()));
+                        Change attempted = audit == null ? null : Change.member(ChangeKind.MEMBER_ADDED,
+                                p.members.group.origin, p.members.group.key, p.members.group.name, p.members.kind,
+                                memberName(p.members.kind, p.members.keys.get(n)));
+                        fail(p.subject, code, ChangeKind.MEMBER_ADDED + " failed: " + describe(o.error()), attempted);
                         retryLater++;
                     }
                 } else {
@@ -1567,7 +1583,7 @@ final class SyncRun implements ChangeSink {
                 if (!(e instanceof UsherException)) {
                     LOG.warn("source {}: store failed to apply {} for {}", sid, p.change.kind(), p.subject, e);
                 }
-                fail(p.subject, code, p.change.kind() + " failed: " + msg);
+                fail(p.subject, code, p.change.kind() + " failed: " + msg, p.change);
                 retryLater++;
             }
         }
@@ -1606,9 +1622,17 @@ final class SyncRun implements ChangeSink {
             // audit listeners hear only of what happened; a plan's changes are in the ChangeSet
             listeners.each(l -> l.onChange(runId, change));
         }
+        if (audit != null) {
+            audit.applied(change, result);
+        }
     }
 
     private void fail(String subject, UsherException.Code code, String message) {
+        fail(subject, code, message, null);
+    }
+
+    /** A failure; {@code attempted} is the change that failed, when it is one change (for the audit trail). */
+    private void fail(String subject, UsherException.Code code, String message, Change attempted) {
         failureCount++;
         Failure f = new Failure(subject, code, message);
         lastFailure = f;
@@ -1616,6 +1640,9 @@ final class SyncRun implements ChangeSink {
             failures.add(f);
         }
         listeners.each(l -> l.onFailure(runId, f));
+        if (audit != null) {
+            audit.failed(attempted, f);
+        }
     }
 
     private void warn(String message) {

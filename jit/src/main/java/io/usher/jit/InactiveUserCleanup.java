@@ -7,6 +7,7 @@ import io.usher.core.ProvisioningEngine;
 import io.usher.core.PushResult;
 import io.usher.core.SourcePush;
 import io.usher.core.UsherException;
+import io.usher.core.audit.AuditContext;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class InactiveUserCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(InactiveUserCleanup.class);
+    /** The {@code caller} detail of the audit context of the cleanup's deactivations and deletions. */
+    public static final String AUDIT_CALLER = "jit-inactive-user-cleanup";
 
     private final ProvisioningEngine engine;
     private final String sourceId;
@@ -112,7 +115,7 @@ public final class InactiveUserCleanup {
         long applied = 0;
         List<Failure> failures = new ArrayList<>();
         if (!dryRun && !tripped) {
-            SourcePush push = engine.push(sourceId);
+            SourcePush push = engine.push(sourceId, AuditContext.api(AUDIT_CALLER));
             long done = 0;
             for (CleanupReport.StaleUser s : stale) {
                 Optional<User> u = engine.store().findUser(s.key());

@@ -8,6 +8,7 @@ import io.usher.core.PushResult;
 import io.usher.core.Source;
 import io.usher.core.SourcePush;
 import io.usher.core.UsherException;
+import io.usher.core.audit.AuditContext;
 import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
@@ -72,6 +73,16 @@ public final class JitProvisioner {
         return policy;
     }
 
+    /**
+     * The audit context of a login's changes: the IdP (entity ID or issuer) and the assertion ID or ID-token
+     * {@code jti} (never the assertion or the token).
+     */
+    static AuditContext auditContext(VerifiedLogin login) {
+        return login.protocol() == VerifiedLogin.Protocol.SAML
+                ? AuditContext.saml(login.issuer(), login.proofId())
+                : AuditContext.oidc(login.issuer(), login.proofId());
+    }
+
     /** The origin JIT gives the user of this login: the policy's source and the login's subject. */
     public Origin originOf(VerifiedLogin login) {
         return Origin.of(policy.sourceId(), login.subject());
@@ -95,7 +106,7 @@ public final class JitProvisioner {
         }
         UserStore store = engine.store();
         Source source = engine.source(policy.sourceId());
-        SourcePush push = engine.push(policy.sourceId());
+        SourcePush push = engine.push(policy.sourceId(), auditContext(login));
         Origin origin = originOf(login);
         List<String> warnings = new ArrayList<>();
         Map<String, String> groups = groupsOf(login, warnings);
@@ -106,16 +117,25 @@ public final class JitProvisioner {
         if (exclusion != null) {
             if (existing.isPresent()) {
                 call(() -> push.upsertUser(su)); // deprovisions per the source's policy, as a sync would
+            } else {
+                push.refused(ChangeKind.USER_CREATED, origin.externalId(), su.loginName(),
+                        UsherException.Code.INVALID, "EXCLUDED: the source's filters exclude this user");
             }
             throw new JitException(JitException.Reason.EXCLUDED, "the source's filters exclude this user");
         }
         if (existing.isEmpty() && !policy.createsUsers()) {
-            throw new JitException(JitException.Reason.NOT_PROVISIONED, "the user has no account and source '"
-                    + policy.sourceId() + "' does not create users at login");
+            String why = "the user has no account and source '" + policy.sourceId()
+                    + "' does not create users at login";
+            push.refused(ChangeKind.USER_CREATED, origin.externalId(), su.loginName(), UsherException.Code.INVALID,
+                    "NOT_PROVISIONED: " + why);
+            throw new JitException(JitException.Reason.NOT_PROVISIONED, why);
         }
         if (existing.isPresent() && !existing.get().active() && !policy.reactivatesUsers()) {
-            throw new JitException(JitException.Reason.INACTIVE, "the user's account is inactive and source '"
-                    + policy.sourceId() + "' does not reactivate users at login");
+            String why = "the user's account is inactive and source '" + policy.sourceId()
+                    + "' does not reactivate users at login";
+            push.refused(ChangeKind.USER_REACTIVATED, origin.externalId(), existing.get().username(),
+                    UsherException.Code.INVALID, "INACTIVE: " + why);
+            throw new JitException(JitException.Reason.INACTIVE, why);
         }
 
         List<Change> changes = new ArrayList<>();

@@ -98,6 +98,7 @@ public final class ScimServer {
         private String baseUri;
         private IpAllowList ipAllowList;
         private RateLimit rateLimit;
+        private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
 
         private Builder(ProvisioningEngine engine, String sourceId) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -225,6 +226,16 @@ public final class ScimServer {
             return this;
         }
 
+        /**
+         * Where each request's id comes from (default: random UUIDs). Every change a request makes is audited
+         * with it and the caller's id ({@code io.usher.core.audit.AuditContext#scim}); it is also in the SLF4J
+         * MDC as {@code usher.scim.request} while the request is handled.
+         */
+        public Builder requestIds(Supplier<String> value) {
+            requestIds = Objects.requireNonNull(value, "requestIds");
+            return this;
+        }
+
         public ScimServer build() {
             if (authenticator == null) {
                 throw new IllegalStateException("authenticator is required: BearerTokenAuthenticator.builder()"
@@ -236,7 +247,7 @@ public final class ScimServer {
             }
             return new ScimServer(new Settings(engine, sourceId, authenticator, clock, ids, maxPayloadBytes,
                     maxResults, defaultCount, maxSortedResults, maxBulkOperations, maxFilterLength, maxFilterCandidates,
-                    baseUri), new Gate(ipAllowList, rateLimit, clock));
+                    baseUri, requestIds), new Gate(ipAllowList, rateLimit, clock));
         }
     }
 }

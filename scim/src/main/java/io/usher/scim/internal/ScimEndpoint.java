@@ -320,7 +320,7 @@ public final class ScimEndpoint {
             Access.checkShape(u.getPath(false), u.getPath(true));
             Access.Need need = Access.of(method, path);
             Access.check(need, caller.get(), method, path);
-            CallerContext.enter(caller.get());
+            CallerContext.enter(caller.get(), settings.requestIds().get());
             try {
                 ObjectNode parsed = null;
                 if (body != null) {

@@ -64,8 +64,9 @@ public final class ScimService {
         return settings;
     }
 
+    /** The push route, its audit events carrying this request's caller (token id) and request id. */
     private SourcePush push() {
-        return engine.push(sid);
+        return engine.push(sid, CallerContext.audit());
     }
 
     private Source source() {

@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * @param maxBulkOperations most operations in one Bulk request (413 beyond it)
  * @param maxFilterLength longest filter (400 invalidFilter beyond it)
  * @param maxFilterCandidates most records a filter without a pushable equality may examine (400 tooMany beyond)
+ * @param requestIds where each request's id comes from (for the audit trail and the MDC)
  */
 public record Settings(ProvisioningEngine engine, String sourceId, ScimAuthenticator authenticator, Clock clock,
                        Supplier<String> ids, long maxPayloadBytes, int maxResults, int defaultCount,
                        int maxSortedResults, int maxBulkOperations, int maxFilterLength, int maxFilterCandidates,
-                       String baseUri) {}
+                       String baseUri, Supplier<String> requestIds) {}

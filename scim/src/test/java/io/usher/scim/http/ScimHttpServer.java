@@ -72,6 +72,7 @@ public final class ScimHttpServer implements AutoCloseable {
         io.usher.core.pipeline.Pipeline pipeline = io.usher.core.pipeline.Pipeline.DEFAULT;
         io.usher.core.SyncListener listener;
         io.usher.core.model.CredentialPolicy credentials;
+        final java.util.List<io.usher.core.audit.AuditListener> audit = new java.util.ArrayList<>();
 
         public Options collisions(CollisionPolicy v) { collisions = v; return this; }
         public Options deprovision(DeprovisionPolicy v) { deprovision = v; return this; }
@@ -83,6 +84,7 @@ public final class ScimHttpServer implements AutoCloseable {
         public Options tweak(Consumer<ScimServer.Builder> v) { tweak = v; return this; }
         public Options listener(io.usher.core.SyncListener v) { listener = v; return this; }
         public Options credentials(io.usher.core.model.CredentialPolicy v) { credentials = v; return this; }
+        public Options audit(io.usher.core.audit.AuditListener v) { audit.add(v); return this; }
     }
 
     public static ScimHttpServer start() {
@@ -131,6 +133,7 @@ public final class ScimHttpServer implements AutoCloseable {
         if (o.listener != null) {
             eb.listener(o.listener);
         }
+        o.audit.forEach(eb::audit);
         engine = eb.build();
         AtomicLong ids = new AtomicLong();
         ScimServer.Builder b = ScimServer.builder(engine, "scim")
