@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * if (!websudo.touch(session.id(), user.key()).isPresent()) { restart at 1 }
  * }</pre>
  *
- * <p>{@link #complete} checks, in order: the challenge exists and is unused (single use: it is consumed by the
- * first answer, right or wrong), was issued to this session and admin, is within its maximum age; the proof
+ * <p>{@link #complete} checks, in order: the challenge exists, was issued to this session and admin (an answer
+ * from anyone else is told {@code CHALLENGE_UNKNOWN} and leaves the challenge pending), and is unused (single use:
+ * it is consumed by the first answer from its session, right or wrong), is within its maximum age; the proof
  * answers it (SAML InResponseTo = the challenge id, OIDC nonce = the challenge nonce); the proof's issuer and
  * subject equal the admin's linked identity (the JIT source's IdP and the user's origin id); the IdP authenticated
  * the admin at or after the challenge began (minus the skew) — an IdP that silently reuses its session is refused
@@ -263,16 +264,19 @@ public final class Websudo {
     private WebsudoChallenge take(String sessionId, String userKey, String challengeId) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(userKey, "userKey");
-        WebsudoChallenge ch = challengeId == null ? null : pending.remove(challengeId);
-        if (ch == null) {
+        WebsudoChallenge ch = challengeId == null ? null : pending.get(challengeId);
+        if (ch != null && (!ch.sessionId().equals(sessionId) || !ch.userKey().equals(userKey))) {
+            // someone who learnt the id (state / RelayState) must not cancel the admin's pending re-authentication,
+            // nor learn that it exists: the challenge stays, and the answer is the one an unknown id gets
+            LOG.warn("websudo: a re-authentication answer named a challenge begun by another session or admin; "
+                    + "refused, the challenge stays pending");
+            ch = null;
+        }
+        if (ch == null || !pending.remove(challengeId, ch)) { // remove(k, v): the first answer wins, once
             throw new WebsudoException(WebsudoException.Reason.CHALLENGE_UNKNOWN, "no pending re-authentication has "
-                    + "this id (never issued, already answered, or expired)");
+                    + "this id (never issued, already answered, expired, or begun by another session)");
         }
         pendingBySession.remove(ch.sessionId(), ch.id());
-        if (!ch.sessionId().equals(sessionId) || !ch.userKey().equals(userKey)) {
-            throw new WebsudoException(WebsudoException.Reason.CHALLENGE_NOT_YOURS, "the re-authentication was "
-                    + "begun by another session or admin");
-        }
         if (clock.instant().isAfter(ch.expiresAt())) {
             throw new WebsudoException(WebsudoException.Reason.CHALLENGE_EXPIRED, "the answer came more than "
                     + challengeMaxAge.toSeconds() + " s after the re-authentication began");

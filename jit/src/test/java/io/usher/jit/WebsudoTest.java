@@ -239,11 +239,11 @@ class WebsudoTest {
         String token = answer(alice, redirect(ch), f.clock.instant());
         assertThatThrownBy(() -> websudo.completeOidc("sess-2", aliceKey, ch.id(), token, f.validator))
                 .isInstanceOfSatisfying(WebsudoException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_NOT_YOURS));
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_UNKNOWN)); // not revealed
         WebsudoChallenge ch2 = websudo.begin(SESSION, aliceKey);
         assertThatThrownBy(() -> websudo.completeOidc(SESSION, bobKey, ch2.id(), token, f.validator))
                 .isInstanceOfSatisfying(WebsudoException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_NOT_YOURS));
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_UNKNOWN)); // not revealed
         WebsudoChallenge ch3 = websudo.begin(SESSION, aliceKey);
         AuthorizationRequest req3 = redirect(ch3);
         f.clock.advance(Duration.ofMinutes(6));
@@ -344,4 +344,42 @@ class WebsudoTest {
         f.clock.advance(Duration.ofMinutes(6));
         assertThat(small.begin("s3", aliceKey)).isNotNull();
     }
+
+    // ------------------------------------------------------------------ regressions (fixes branch)
+
+    @Test
+    void aStrangerWhoLearnsTheChallengeIdCannotCancelTheAdminsReauthentication() {
+        String bob = f.addUser("bob");
+        String bobKey = f.signIn(bob).userKey();
+        WebsudoChallenge ch = websudo.begin(SESSION, aliceKey);
+        AuthorizationRequest req = redirect(ch);
+        // the state leaks (a Referer, a proxy log); another session, another admin, and alice's own key from
+        // another session all present it: each is told exactly what an unknown id is told
+        String unknownMessage = catchWebsudo(() -> websudo.completeOidc("attacker", bobKey, "_never-issued",
+                answer(bob, req, f.clock.instant()), f.validator)).getMessage();
+        for (String[] who : new String[][] {{"attacker", bobKey}, {"attacker", aliceKey}, {SESSION, bobKey}}) {
+            WebsudoException e = catchWebsudo(() -> websudo.completeOidc(who[0], who[1], ch.id(),
+                    answer(bob, req, f.clock.instant()), f.validator));
+            assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_UNKNOWN);
+            assertThat(e.getMessage()).isEqualTo(unknownMessage);
+            VerifiedLogin forged = new VerifiedLogin(VerifiedLogin.Protocol.SAML, f.idp.issuer(), bob, "_x",
+                    f.clock.instant(), ch.id(), Map.of());
+            assertThat(catchWebsudo(() -> websudo.complete(who[0], who[1], ch.id(), forged)).reason())
+                    .isEqualTo(Reason.CHALLENGE_UNKNOWN);
+        }
+        // alice's challenge is still pending and still works
+        f.clock.advance(Duration.ofSeconds(10));
+        websudo.completeOidc(SESSION, aliceKey, ch.id(), f.idp.answer(req.uri(), alice).sign(), f.validator);
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+    }
+
+    static WebsudoException catchWebsudo(Runnable r) {
+        try {
+            r.run();
+        } catch (WebsudoException e) {
+            return e;
+        }
+        throw new AssertionError("no WebsudoException");
+    }
+
 }
