@@ -246,7 +246,7 @@ public final class Websudo {
         return verify(ch, login, login.protocol() == VerifiedLogin.Protocol.OIDC ? ch.nonce() : ch.id());
     }
 
-    /** Whether the session has an open window for this admin. */
+    /** Whether the session has an open window for this admin (who must still be an active user of the store). */
     public boolean isActive(String sessionId, String userKey) {
         return current(sessionId, userKey).isPresent();
     }
@@ -288,6 +288,12 @@ public final class Websudo {
         }
         Instant now = clock.instant();
         if (!now.isBefore(g.get().expiresAt()) || !now.isBefore(g.get().grantedAt().plus(maxLifetime))) {
+            sessions.remove(sessionId);
+            return Optional.empty();
+        }
+        if (!store.findUser(userKey).map(User::active).orElse(false)) {
+            // deprovisioned since the grant: the host's own session may outlive it, its admin powers must not
+            LOG.info("websudo window of user {} ended: the user is inactive or gone", userKey);
             sessions.remove(sessionId);
             return Optional.empty();
         }

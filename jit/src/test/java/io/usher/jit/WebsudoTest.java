@@ -475,4 +475,22 @@ class WebsudoTest {
         assertThat(newest).isNotNull();
         assertThatThrownBy(() -> Websudo.builder().maxPendingPerUser(0)).isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void aDeactivatedOrDeletedAdminLosesTheOpenWindowAtOnce() {
+        grant(websudo);
+        assertThat(websudo.touch(SESSION, aliceKey)).isPresent();
+        // the IdP deprovisions alice (SCIM, a sync, JIT cleanup); the host's own session may well live on
+        f.engine.push(JitFixture.SOURCE).deactivateUser(alice);
+        assertThat(websudo.touch(SESSION, aliceKey)).as("inactive").isEmpty();
+        assertThat(websudo.isActive(SESSION, aliceKey)).isFalse();
+        assertThat(sessions.get(SESSION)).as("the window is ended, not just hidden").isEmpty();
+        f.engine.push(JitFixture.SOURCE).reactivateUser(alice);
+        assertThat(websudo.isActive(SESSION, aliceKey)).as("reactivation does not reopen it").isFalse();
+
+        grant(websudo);
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+        f.store.deleteUser(aliceKey);
+        assertThat(websudo.touch(SESSION, aliceKey)).as("deleted").isEmpty();
+    }
 }
