@@ -493,4 +493,14 @@ class WebsudoTest {
         f.store.deleteUser(aliceKey);
         assertThat(websudo.touch(SESSION, aliceKey)).as("deleted").isEmpty();
     }
+
+    @Test
+    void aSessionBeginningAgainAndAgainHoldsOnePendingChallenge() {
+        for (int i = 0; i < 100; i++) {
+            websudo.begin(SESSION, aliceKey);
+        }
+        assertThat(websudo.pendingCount()).isEqualTo(1);
+        websudo.drop(SESSION);
+        assertThat(websudo.pendingCount()).isZero();
+    }
 }
