@@ -143,6 +143,8 @@ class BulkIndexedReferencesProperties {
         ObjectNode actual = new Bulk(indexed.service).execute(request.deepCopy(), BASE);
         assertThat(actual.toString()).as(request.toString()).isEqualTo(expected.toString());
         assertThat(indexed.dump()).as(request.toString()).isEqualTo(plain.dump());
+        actual.get("Operations").forEach(o -> assertThat(o.get("status").asText()).as(request.toString())
+                .doesNotStartWith("5"));
     }
 
     private static ObjectNode user(String bulkId, String managerBulkId) {
