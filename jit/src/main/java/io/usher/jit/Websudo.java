@@ -18,13 +18,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,19 +48,26 @@ import org.slf4j.LoggerFactory;
  * if (!websudo.touch(session.id(), user.key()).isPresent()) { restart at 1 }
  * }</pre>
  *
- * <p>{@link #complete} checks, in order: the challenge exists and is unused (single use: it is consumed by the
- * first answer, right or wrong), was issued to this session and admin, is within its maximum age; the proof
+ * <p>{@link #complete} checks, in order: the challenge exists, was issued to this session and admin (an answer
+ * from anyone else is told {@code CHALLENGE_UNKNOWN} and leaves the challenge pending), and is unused (single use:
+ * it is consumed by the first answer from its session, right or wrong), is within its maximum age; the proof
  * answers it (SAML InResponseTo = the challenge id, OIDC nonce = the challenge nonce); the proof's issuer and
  * subject equal the admin's linked identity (the JIT source's IdP and the user's origin id); the IdP authenticated
  * the admin at or after the challenge began (minus the skew) — an IdP that silently reuses its session is refused
  * with {@code STALE_AUTHENTICATION}; and the proof was not used before. Then the window is stored through the
  * host's {@link WebsudoSessions}.
  *
- * <p>Thread-safe. Pending challenges live in this object's memory (bounded); hosts with several nodes route the
- * callback to the node that began the challenge (sticky sessions).
+ * <p>A rolling window is never extended past {@link Builder#maxLifetime} (default 8 hours) after the
+ * re-authentication that opened it.
+ *
+ * <p>Thread-safe. Pending challenges live in this object's memory, bounded per session (one), per admin
+ * ({@link Builder#maxPendingPerUser}) and overall ({@link Builder#maxPending}), and dropped once expired; hosts with
+ * several nodes route the callback to the node that began the challenge (sticky sessions).
  */
 public final class Websudo {
     private static final Logger LOG = LoggerFactory.getLogger(Websudo.class);
+    /** The default absolute lifetime of a window, however active the admin: a working day. */
+    static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(8);
 
     private final UserStore store;
     private final WebsudoSessions sessions;
@@ -70,9 +78,15 @@ public final class Websudo {
     private final Duration window;
     private final boolean rolling;
     private final Duration skew;
+    private final Duration maxLifetime;
     private final int maxPending;
-    private final Map<String, WebsudoChallenge> pending = new ConcurrentHashMap<>();
-    private final Map<String, String> pendingBySession = new ConcurrentHashMap<>();
+    private final int maxPendingPerUser;
+    /** Pending challenges by id, in the order they began (so roughly in expiry order); guarded by itself. */
+    private final LinkedHashMap<String, WebsudoChallenge> pending = new LinkedHashMap<>();
+    /** Per session its one pending challenge id; guarded by {@link #pending}. */
+    private final Map<String, String> pendingBySession = new HashMap<>();
+    /** Per admin the ids of its pending challenges, oldest first; guarded by {@link #pending}. */
+    private final Map<String, LinkedHashSet<String>> pendingByUser = new HashMap<>();
     private final SingleUse usedProofs;
 
     private Websudo(Builder b) {
@@ -85,7 +99,10 @@ public final class Websudo {
         this.window = b.window;
         this.rolling = b.rolling;
         this.skew = b.skew;
+        this.maxLifetime = b.maxLifetime != null ? b.maxLifetime
+                : b.window.compareTo(DEFAULT_MAX_LIFETIME) > 0 ? b.window : DEFAULT_MAX_LIFETIME;
         this.maxPending = b.maxPending;
+        this.maxPendingPerUser = b.maxPendingPerUser;
         this.usedProofs = new SingleUse(b.clock, Math.max(1000, b.maxPending));
     }
 
@@ -127,17 +144,29 @@ public final class Websudo {
         User user = linkedUser(userKey);
         String issuer = issuers.get(user.origin().sourceId());
         Instant now = clock.instant();
-        purgeExpired(now);
-        if (pending.size() >= maxPending) {
-            throw new WebsudoException(WebsudoException.Reason.TOO_MANY_PENDING, "more than " + maxPending
-                    + " re-authentications are pending");
-        }
         WebsudoChallenge ch = new WebsudoChallenge(challengeId, randomToken(), sessionId, userKey, issuer,
                 user.origin().externalId(), now, now.plus(challengeMaxAge));
-        pending.put(ch.id(), ch);
-        String previous = pendingBySession.put(sessionId, ch.id());
-        if (previous != null) {
-            pending.remove(previous);
+        synchronized (pending) {
+            purgeExpired(now.minus(challengeMaxAge)); // a late answer is told CHALLENGE_EXPIRED for a while
+            if (pending.size() >= maxPending) {
+                purgeExpired(now);
+            }
+            String previous = pendingBySession.get(sessionId);
+            if (previous != null) {
+                unpend(previous); // one pending challenge per session: a new begin replaces it
+            }
+            LinkedHashSet<String> mine = pendingByUser.get(userKey);
+            while (mine != null && mine.size() >= maxPendingPerUser) {
+                unpend(mine.iterator().next()); // one admin's many sessions make way for each other, not others
+                mine = pendingByUser.get(userKey);
+            }
+            if (pending.size() >= maxPending) {
+                throw new WebsudoException(WebsudoException.Reason.TOO_MANY_PENDING, "more than " + maxPending
+                        + " re-authentications are pending");
+            }
+            pending.put(ch.id(), ch);
+            pendingBySession.put(sessionId, ch.id());
+            pendingByUser.computeIfAbsent(userKey, k -> new LinkedHashSet<>()).add(ch.id());
         }
         return ch;
     }
@@ -217,7 +246,7 @@ public final class Websudo {
         return verify(ch, login, login.protocol() == VerifiedLogin.Protocol.OIDC ? ch.nonce() : ch.id());
     }
 
-    /** Whether the session has an open window for this admin. */
+    /** Whether the session has an open window for this admin (who must still be an active user of the store). */
     public boolean isActive(String sessionId, String userKey) {
         return current(sessionId, userKey).isPresent();
     }
@@ -231,7 +260,9 @@ public final class Websudo {
         if (g.isEmpty() || !rolling) {
             return g;
         }
-        WebsudoGrant extended = g.get().extendedTo(clock.instant().plus(window));
+        Instant until = clock.instant().plus(window);
+        Instant cap = g.get().grantedAt().plus(maxLifetime);
+        WebsudoGrant extended = g.get().extendedTo(until.isAfter(cap) ? cap : until);
         sessions.put(sessionId, extended);
         return Optional.of(extended);
     }
@@ -240,9 +271,11 @@ public final class Websudo {
     public void drop(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         sessions.remove(sessionId);
-        String ch = pendingBySession.remove(sessionId);
-        if (ch != null) {
-            pending.remove(ch);
+        synchronized (pending) {
+            String ch = pendingBySession.get(sessionId);
+            if (ch != null) {
+                unpend(ch);
+            }
         }
     }
 
@@ -253,7 +286,14 @@ public final class Websudo {
         if (g.isEmpty() || !g.get().userKey().equals(userKey)) {
             return Optional.empty();
         }
-        if (!clock.instant().isBefore(g.get().expiresAt())) {
+        Instant now = clock.instant();
+        if (!now.isBefore(g.get().expiresAt()) || !now.isBefore(g.get().grantedAt().plus(maxLifetime))) {
+            sessions.remove(sessionId);
+            return Optional.empty();
+        }
+        if (!store.findUser(userKey).map(User::active).orElse(false)) {
+            // deprovisioned since the grant: the host's own session may outlive it, its admin powers must not
+            LOG.info("websudo window of user {} ended: the user is inactive or gone", userKey);
             sessions.remove(sessionId);
             return Optional.empty();
         }
@@ -263,15 +303,24 @@ public final class Websudo {
     private WebsudoChallenge take(String sessionId, String userKey, String challengeId) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(userKey, "userKey");
-        WebsudoChallenge ch = challengeId == null ? null : pending.remove(challengeId);
+        WebsudoChallenge ch;
+        synchronized (pending) {
+            ch = challengeId == null ? null : pending.get(challengeId);
+            if (ch != null && (!ch.sessionId().equals(sessionId) || !ch.userKey().equals(userKey))) {
+                // someone who learnt the id (state / RelayState) must not cancel the admin's pending
+                // re-authentication, nor learn that it exists: the challenge stays, and the answer is the one an
+                // unknown id gets
+                LOG.warn("websudo: a re-authentication answer named a challenge begun by another session or admin;"
+                        + " refused, the challenge stays pending");
+                ch = null;
+            }
+            if (ch != null) {
+                unpend(ch.id()); // the first answer from its own session consumes it, right or wrong
+            }
+        }
         if (ch == null) {
             throw new WebsudoException(WebsudoException.Reason.CHALLENGE_UNKNOWN, "no pending re-authentication has "
-                    + "this id (never issued, already answered, or expired)");
-        }
-        pendingBySession.remove(ch.sessionId(), ch.id());
-        if (!ch.sessionId().equals(sessionId) || !ch.userKey().equals(userKey)) {
-            throw new WebsudoException(WebsudoException.Reason.CHALLENGE_NOT_YOURS, "the re-authentication was "
-                    + "begun by another session or admin");
+                    + "this id (never issued, already answered, expired, or begun by another session)");
         }
         if (clock.instant().isAfter(ch.expiresAt())) {
             throw new WebsudoException(WebsudoException.Reason.CHALLENGE_EXPIRED, "the answer came more than "
@@ -330,16 +379,42 @@ public final class Websudo {
         return user;
     }
 
-    private void purgeExpired(Instant now) {
-        if (pending.size() < maxPending / 2) {
-            return;
-        }
+    /**
+     * Drops challenges that expired before {@code cutoff} from the oldest end until the first one that did not
+     * (challenges begin in expiry order, as every one lives {@code challengeMaxAge}), so each begin frees what has
+     * expired at O(1) amortised cost. Caller holds the {@link #pending} lock.
+     */
+    private void purgeExpired(Instant cutoff) {
         for (Iterator<WebsudoChallenge> it = pending.values().iterator(); it.hasNext(); ) {
             WebsudoChallenge ch = it.next();
-            if (now.isAfter(ch.expiresAt())) {
-                it.remove();
-                pendingBySession.remove(ch.sessionId(), ch.id());
+            if (!cutoff.isAfter(ch.expiresAt())) {
+                return;
             }
+            it.remove();
+            forget(ch);
+        }
+    }
+
+    /** Removes a pending challenge and its index entries. Caller holds the {@link #pending} lock. */
+    private void unpend(String id) {
+        WebsudoChallenge ch = pending.remove(id);
+        if (ch != null) {
+            forget(ch);
+        }
+    }
+
+    private void forget(WebsudoChallenge ch) {
+        pendingBySession.remove(ch.sessionId(), ch.id());
+        LinkedHashSet<String> mine = pendingByUser.get(ch.userKey());
+        if (mine != null && mine.remove(ch.id()) && mine.isEmpty()) {
+            pendingByUser.remove(ch.userKey());
+        }
+    }
+
+    /** How many challenges are pending (for tests). */
+    int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
         }
     }
 
@@ -363,6 +438,8 @@ public final class Websudo {
         private boolean rolling = true;
         private Duration skew = Duration.ofSeconds(30);
         private int maxPending = 10_000;
+        private int maxPendingPerUser = 10;
+        private Duration maxLifetime;
 
         private Builder() {}
 
@@ -425,6 +502,20 @@ public final class Websudo {
             return this;
         }
 
+        /**
+         * The longest a window lasts after the re-authentication that opened it, however active the admin: a rolling
+         * window is never extended past it (default 8 hours, or the window when that is longer; 1 min .. 12 h, and
+         * at least the window).
+         */
+        public Builder maxLifetime(Duration value) {
+            Objects.requireNonNull(value, "maxLifetime");
+            if (value.compareTo(Duration.ofMinutes(1)) < 0 || value.compareTo(Duration.ofHours(12)) > 0) {
+                throw new ConfigException("maxLifetime", "must be between 1 minute and 12 hours");
+            }
+            maxLifetime = value;
+            return this;
+        }
+
         /** Whether {@link Websudo#touch} extends the window on activity (default true). */
         public Builder rolling(boolean value) {
             rolling = value;
@@ -450,7 +541,23 @@ public final class Websudo {
             return this;
         }
 
+        /**
+         * The most challenges pending at once for one admin (default 10): an admin beginning in more sessions than
+         * this drops its own oldest pending challenge, so one account cannot fill {@link #maxPending(int)} for everyone.
+         */
+        public Builder maxPendingPerUser(int value) {
+            if (value < 1) {
+                throw new ConfigException("maxPendingPerUser", "must be at least 1");
+            }
+            maxPendingPerUser = value;
+            return this;
+        }
+
         public Websudo build() {
+            if (maxLifetime != null && maxLifetime.compareTo(window) < 0) {
+                throw new ConfigException("maxLifetime", "is " + maxLifetime + ", shorter than the window ("
+                        + window + "); make it at least the window");
+            }
             if (store == null) {
                 throw new ConfigException("store", "is required");
             }

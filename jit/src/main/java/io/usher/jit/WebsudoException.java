@@ -15,9 +15,16 @@ public final class WebsudoException extends UsherException {
         USER_INACTIVE(Code.INVALID),
         /** The user is local, or its source has no trusted IdP for websudo: re-authenticate with the host's password. */
         NOT_SSO_USER(Code.INVALID),
-        /** No pending challenge has this id: never issued, already answered (single use), or long expired. */
+        /**
+         * No pending challenge of this session and admin has this id: never issued, already answered (single use),
+         * long expired, or begun by another session or admin (told apart only in the log).
+         */
         CHALLENGE_UNKNOWN(Code.INVALID),
-        /** The challenge was issued to another session or admin. */
+        /**
+         * No longer thrown: an answer naming a challenge of another session or admin gets {@link #CHALLENGE_UNKNOWN}
+         * (the challenge stays pending for its owner, and its existence is not revealed).
+         */
+        @Deprecated
         CHALLENGE_NOT_YOURS(Code.INVALID),
         /** The answer came after the challenge's maximum age. */
         CHALLENGE_EXPIRED(Code.INVALID),

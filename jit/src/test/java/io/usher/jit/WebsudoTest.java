@@ -239,11 +239,11 @@ class WebsudoTest {
         String token = answer(alice, redirect(ch), f.clock.instant());
         assertThatThrownBy(() -> websudo.completeOidc("sess-2", aliceKey, ch.id(), token, f.validator))
                 .isInstanceOfSatisfying(WebsudoException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_NOT_YOURS));
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_UNKNOWN)); // not revealed
         WebsudoChallenge ch2 = websudo.begin(SESSION, aliceKey);
         assertThatThrownBy(() -> websudo.completeOidc(SESSION, bobKey, ch2.id(), token, f.validator))
                 .isInstanceOfSatisfying(WebsudoException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_NOT_YOURS));
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_UNKNOWN)); // not revealed
         WebsudoChallenge ch3 = websudo.begin(SESSION, aliceKey);
         AuthorizationRequest req3 = redirect(ch3);
         f.clock.advance(Duration.ofMinutes(6));
@@ -343,5 +343,164 @@ class WebsudoTest {
                 e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PENDING));
         f.clock.advance(Duration.ofMinutes(6));
         assertThat(small.begin("s3", aliceKey)).isNotNull();
+    }
+
+    // ------------------------------------------------------------------ regressions (fixes branch)
+
+    @Test
+    void aStrangerWhoLearnsTheChallengeIdCannotCancelTheAdminsReauthentication() {
+        String bob = f.addUser("bob");
+        String bobKey = f.signIn(bob).userKey();
+        WebsudoChallenge ch = websudo.begin(SESSION, aliceKey);
+        AuthorizationRequest req = redirect(ch);
+        // the state leaks (a Referer, a proxy log); another session, another admin, and alice's own key from
+        // another session all present it: each is told exactly what an unknown id is told
+        String unknownMessage = catchWebsudo(() -> websudo.completeOidc("attacker", bobKey, "_never-issued",
+                answer(bob, req, f.clock.instant()), f.validator)).getMessage();
+        for (String[] who : new String[][] {{"attacker", bobKey}, {"attacker", aliceKey}, {SESSION, bobKey}}) {
+            WebsudoException e = catchWebsudo(() -> websudo.completeOidc(who[0], who[1], ch.id(),
+                    answer(bob, req, f.clock.instant()), f.validator));
+            assertThat(e.reason()).isEqualTo(Reason.CHALLENGE_UNKNOWN);
+            assertThat(e.getMessage()).isEqualTo(unknownMessage);
+            VerifiedLogin forged = new VerifiedLogin(VerifiedLogin.Protocol.SAML, f.idp.issuer(), bob, "_x",
+                    f.clock.instant(), ch.id(), Map.of());
+            assertThat(catchWebsudo(() -> websudo.complete(who[0], who[1], ch.id(), forged)).reason())
+                    .isEqualTo(Reason.CHALLENGE_UNKNOWN);
+        }
+        // alice's challenge is still pending and still works
+        f.clock.advance(Duration.ofSeconds(10));
+        websudo.completeOidc(SESSION, aliceKey, ch.id(), f.idp.answer(req.uri(), alice).sign(), f.validator);
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+    }
+
+    static WebsudoException catchWebsudo(Runnable r) {
+        try {
+            r.run();
+        } catch (WebsudoException e) {
+            return e;
+        }
+        throw new AssertionError("no WebsudoException");
+    }
+
+    WebsudoGrant grant(Websudo w) {
+        WebsudoChallenge ch = w.begin(SESSION, aliceKey);
+        VerifiedLogin login = new VerifiedLogin(VerifiedLogin.Protocol.SAML, f.idp.issuer(), alice,
+                "_proof-" + ch.id(), f.clock.instant(), ch.id(), Map.of());
+        return w.complete(SESSION, aliceKey, ch.id(), login);
+    }
+
+    @Test
+    void anAdminActiveForeverStillReauthenticatesAfterTheMaximumLifetime() {
+        WebsudoGrant g = grant(websudo);
+        Instant cap = g.grantedAt().plus(Duration.ofHours(8));
+        // busy all day: an admin request every 5 minutes keeps the rolling window open, but never past 8 h
+        while (f.clock.instant().plus(Duration.ofMinutes(5)).isBefore(cap)) {
+            f.clock.advance(Duration.ofMinutes(5));
+            WebsudoGrant t = websudo.touch(SESSION, aliceKey).orElseThrow();
+            assertThat(t.expiresAt()).isBeforeOrEqualTo(cap);
+        }
+        assertThat(websudo.touch(SESSION, aliceKey)).get().extracting(WebsudoGrant::expiresAt).isEqualTo(cap);
+        f.clock.advance(Duration.between(f.clock.instant(), cap).minusSeconds(1));
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(websudo.touch(SESSION, aliceKey)).as("8 h after the re-authentication").isEmpty();
+        assertThat(websudo.isActive(SESSION, aliceKey)).isFalse();
+        // a grant kept by the host's store with a later expiry (written before the cap existed) is capped too
+        sessions.put(SESSION, new WebsudoGrant(aliceKey, g.authenticatedAt(), g.grantedAt(),
+                cap.plus(Duration.ofHours(4))));
+        assertThat(websudo.isActive(SESSION, aliceKey)).isFalse();
+        // a fresh re-authentication starts a new lifetime
+        assertThat(grant(websudo).expiresAt()).isEqualTo(f.clock.instant().plus(Duration.ofMinutes(10)));
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+    }
+
+    @Test
+    void theMaximumLifetimeIsConfigurableAndChecked() {
+        Websudo shortCap = Websudo.builder().store(f.store).sessions(sessions).trust(f.jit.policy()).clock(f.clock)
+                .maxLifetime(Duration.ofMinutes(30)).build();
+        WebsudoGrant g = grant(shortCap);
+        for (int i = 0; i < 5; i++) {
+            f.clock.advance(Duration.ofMinutes(5));
+            shortCap.touch(SESSION, aliceKey);
+        }
+        assertThat(shortCap.touch(SESSION, aliceKey)).get().extracting(WebsudoGrant::expiresAt)
+                .isEqualTo(g.grantedAt().plus(Duration.ofMinutes(30)));
+        f.clock.advance(Duration.ofMinutes(6));
+        assertThat(shortCap.isActive(SESSION, aliceKey)).isFalse();
+
+        assertThatThrownBy(() -> Websudo.builder().maxLifetime(Duration.ofHours(13)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("12 hours");
+        assertThatThrownBy(() -> Websudo.builder().store(f.store).trust(f.jit.policy()).window(Duration.ofHours(1))
+                .maxLifetime(Duration.ofMinutes(30)).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("maxLifetime")
+                .hasMessageContaining("window");
+        // a window longer than the default cap, without a cap of its own, is capped at the window (not refused)
+        Websudo longWindow = Websudo.builder().store(f.store).sessions(new InMemoryWebsudoSessions())
+                .trust(f.jit.policy()).clock(f.clock).window(Duration.ofHours(10)).build();
+        assertThat(longWindow).isNotNull();
+    }
+
+    @Test
+    void expiredChallengesAreDroppedWithoutWaitingForTheTableToFill() {
+        for (int i = 0; i < 50; i++) {
+            websudo.begin("s" + i, aliceKey);
+        }
+        assertThat(websudo.pendingCount()).isEqualTo(10); // at most 10 per admin
+        f.clock.advance(Duration.ofMinutes(11)); // 5 min to expire, 5 more in which a late answer hears EXPIRED
+        websudo.begin("later", aliceKey);
+        assertThat(websudo.pendingCount()).as("the expired ones are gone").isEqualTo(1);
+        assertThat(websudo.pendingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void oneAdminOpeningManySessionsCannotFillThePendingTableForEveryone() {
+        String bob = f.addUser("bob");
+        String bobKey = f.signIn(bob).userKey();
+        Websudo small = Websudo.builder().store(f.store).trust(f.jit.policy()).clock(f.clock).maxPending(20)
+                .maxPendingPerUser(3).build();
+        WebsudoChallenge first = small.begin("alice-0", aliceKey);
+        for (int i = 1; i < 25; i++) {
+            small.begin("alice-" + i, aliceKey); // the oldest of alice's challenges make way
+        }
+        assertThat(small.pendingCount()).isEqualTo(3);
+        VerifiedLogin late = new VerifiedLogin(VerifiedLogin.Protocol.SAML, f.idp.issuer(), alice, "_late",
+                f.clock.instant(), first.id(), Map.of());
+        assertThat(catchWebsudo(() -> small.complete("alice-0", aliceKey, first.id(), late)).reason())
+                .isEqualTo(Reason.CHALLENGE_UNKNOWN);
+        WebsudoChallenge newest = small.begin("alice-24", aliceKey);
+        WebsudoChallenge forBob = small.begin("bob-1", bobKey);
+        small.complete("bob-1", bobKey, forBob.id(), new VerifiedLogin(VerifiedLogin.Protocol.SAML, f.idp.issuer(),
+                bob, "_bob", f.clock.instant(), forBob.id(), Map.of()));
+        assertThat(small.isActive("bob-1", bobKey)).isTrue();
+        assertThat(newest).isNotNull();
+        assertThatThrownBy(() -> Websudo.builder().maxPendingPerUser(0)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void aDeactivatedOrDeletedAdminLosesTheOpenWindowAtOnce() {
+        grant(websudo);
+        assertThat(websudo.touch(SESSION, aliceKey)).isPresent();
+        // the IdP deprovisions alice (SCIM, a sync, JIT cleanup); the host's own session may well live on
+        f.engine.push(JitFixture.SOURCE).deactivateUser(alice);
+        assertThat(websudo.touch(SESSION, aliceKey)).as("inactive").isEmpty();
+        assertThat(websudo.isActive(SESSION, aliceKey)).isFalse();
+        assertThat(sessions.get(SESSION)).as("the window is ended, not just hidden").isEmpty();
+        f.engine.push(JitFixture.SOURCE).reactivateUser(alice);
+        assertThat(websudo.isActive(SESSION, aliceKey)).as("reactivation does not reopen it").isFalse();
+
+        grant(websudo);
+        assertThat(websudo.isActive(SESSION, aliceKey)).isTrue();
+        f.store.deleteUser(aliceKey);
+        assertThat(websudo.touch(SESSION, aliceKey)).as("deleted").isEmpty();
+    }
+
+    @Test
+    void aSessionBeginningAgainAndAgainHoldsOnePendingChallenge() {
+        for (int i = 0; i < 100; i++) {
+            websudo.begin(SESSION, aliceKey);
+        }
+        assertThat(websudo.pendingCount()).isEqualTo(1);
+        websudo.drop(SESSION);
+        assertThat(websudo.pendingCount()).isZero();
     }
 }

@@ -539,6 +539,10 @@ public final class FilterParser {
                 throw error(s.charAt(pos) == '.' ? "an attribute path has at most one sub-attribute"
                         : "unexpected " + found() + " in the attribute path");
             }
+            if (schema != null && schema.endsWith(":")) { // urn:a:b::name — the URN would end in ':'
+                pos = start + colon - 1;
+                throw error("unexpected " + found() + " at the end of the schema URN");
+            }
             return new AttributePath(schema, name, sub);
         }
     }

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,50 +65,12 @@ final class Bulk {
             }
             failOnErrors = foe.asInt();
         }
-        List<Op> pending = new ArrayList<>();
+        List<Op> all = new ArrayList<>();
         int i = 0;
         for (JsonNode o : ops) {
-            pending.add(parse(i++, o));
+            all.add(parse(i++, o));
         }
-        ObjectNode[] results = new ObjectNode[pending.size()];
-        int errors = 0;
-        boolean progress = true;
-        while (!pending.isEmpty() && progress && errors < failOnErrors) {
-            progress = false;
-            List<Op> waiting = new ArrayList<>();
-            for (Op op : pending) {
-                if (errors >= failOnErrors) {
-                    break;
-                }
-                if (op.method == null || unresolved(op) != null && !definedLater(unresolved(op), pending)) {
-                    results[op.index] = op.method == null ? failure(op, ScimException.badRequest(
-                            ScimType.invalidSyntax, "each operation needs a method and a path"))
-                            : failure(op, ScimException.badRequest(ScimType.invalidValue,
-                            "bulkId:" + unresolved(op) + " names no operation that created a resource"));
-                    errors++;
-                    progress = true;
-                    continue;
-                }
-                if (unresolved(op) != null) {
-                    waiting.add(op);
-                    continue;
-                }
-                results[op.index] = run(op, base);
-                if (results[op.index].has("response")) {
-                    errors++;
-                }
-                progress = true;
-            }
-            if (!progress) {
-                for (Op op : waiting) {
-                    results[op.index] = failure(op, ScimException.of(409, null,
-                            "bulkId references form a cycle that cannot be resolved"));
-                    errors++;
-                }
-                waiting.clear();
-            }
-            pending = waiting;
-        }
+        ObjectNode[] results = runAll(all, failOnErrors, base);
         ObjectNode out = Json.object();
         out.putArray("schemas").add(Urns.BULK_RESPONSE);
         ArrayNode arr = out.putArray("Operations");
@@ -119,13 +82,110 @@ final class Bulk {
         return out;
     }
 
-    private static boolean definedLater(String bulkId, List<Op> pending) {
-        for (Op op : pending) {
-            if (bulkId.equals(op.bulkId)) {
-                return true;
+    /**
+     * Runs the operations in passes: each pass visits the unfinished operations in request order; one whose
+     * references all name created resources runs; one that refers to a bulkId no unfinished operation (at the
+     * pass's start) defines fails; the others wait for a later pass. A pass in which nothing runs or fails ends
+     * the request: what still waits is a cycle (409). {@code failOnErrors} stops the run.
+     *
+     * <p>The references are indexed once: an operation waits on one bulkId and is visited again only when that
+     * changes (its operation created it, or no operation left can), so a chain of n references costs O(n log n)
+     * instead of rescanning every waiting operation, its data and the pending list on every pass (O(n³) for a
+     * chain whose references point forward). Operations run, succeed and fail exactly as in that plain loop.
+     */
+    private ObjectNode[] runAll(List<Op> all, int failOnErrors, String base) {
+        int n = all.size();
+        ObjectNode[] results = new ObjectNode[n];
+        List<List<String>> refs = new ArrayList<>(n);
+        int[] cursor = new int[n];
+        boolean[] done = new boolean[n];
+        Map<String, Integer> unfinishedDefiners = new HashMap<>();
+        for (Op op : all) {
+            List<String> r = new ArrayList<>();
+            collect(op.path, r);
+            collect(op.data, r);
+            refs.add(r);
+            if (op.bulkId != null) {
+                unfinishedDefiners.merge(op.bulkId, 1, Integer::sum);
             }
         }
-        return false;
+        Map<String, List<Integer>> waiters = new HashMap<>();
+        TreeSet<Integer> agenda = new TreeSet<>();
+        for (int k = 0; k < n; k++) {
+            agenda.add(k);
+        }
+        int unfinished = n;
+        int errors = 0;
+        boolean progress = true;
+        while (unfinished > 0 && progress && errors < failOnErrors) {
+            progress = false;
+            TreeSet<Integer> nextPass = new TreeSet<>();
+            Map<String, Integer> finishedThisPass = new HashMap<>(); // with the counts: the pass-start view
+            for (Integer cur = agenda.pollFirst(); cur != null; cur = agenda.pollFirst()) {
+                if (errors >= failOnErrors) {
+                    break;
+                }
+                Op op = all.get(cur);
+                String missing = null;
+                if (op.method != null) {
+                    List<String> r = refs.get(cur);
+                    while (cursor[cur] < r.size() && created.containsKey(r.get(cursor[cur]))) {
+                        cursor[cur]++;
+                    }
+                    missing = cursor[cur] < r.size() ? r.get(cursor[cur]) : null;
+                    if (missing != null && unfinishedDefiners.getOrDefault(missing, 0)
+                            + finishedThisPass.getOrDefault(missing, 0) > 0) {
+                        waiters.computeIfAbsent(missing, k -> new ArrayList<>()).add(cur);
+                        continue;
+                    }
+                }
+                if (op.method == null || missing != null) {
+                    results[cur] = op.method == null ? failure(op, ScimException.badRequest(
+                            ScimType.invalidSyntax, "each operation needs a method and a path"))
+                            : failure(op, ScimException.badRequest(ScimType.invalidValue,
+                            "bulkId:" + missing + " names no operation that created a resource"));
+                    errors++;
+                } else {
+                    results[cur] = run(op, base);
+                    if (results[cur].has("response")) {
+                        errors++;
+                    }
+                }
+                progress = true;
+                done[cur] = true;
+                unfinished--;
+                if (op.bulkId != null) {
+                    unfinishedDefiners.merge(op.bulkId, -1, Integer::sum);
+                    finishedThisPass.merge(op.bulkId, 1, Integer::sum);
+                    if (created.containsKey(op.bulkId)) {
+                        // those waiting for it: later ones are visited in this pass, earlier ones in the next
+                        for (int w : waiters.getOrDefault(op.bulkId, List.of())) {
+                            (w > cur ? agenda : nextPass).add(w);
+                        }
+                        waiters.remove(op.bulkId);
+                    }
+                }
+            }
+            if (!progress) {
+                for (int k = 0; k < n; k++) {
+                    if (!done[k]) {
+                        results[k] = failure(all.get(k), ScimException.of(409, null,
+                                "bulkId references form a cycle that cannot be resolved"));
+                        errors++;
+                    }
+                }
+                break;
+            }
+            // a bulkId whose every operation finished without creating it fails those waiting for it, next pass
+            for (String id : finishedThisPass.keySet()) {
+                if (unfinishedDefiners.getOrDefault(id, 0) == 0 && !created.containsKey(id)) {
+                    nextPass.addAll(waiters.getOrDefault(id, List.of()));
+                    waiters.remove(id);
+                }
+            }
+            agenda = nextPass;
+        }
+        return results;
     }
 
     private Op parse(int index, JsonNode o) {
@@ -143,19 +203,6 @@ final class Bulk {
     private static String text(JsonNode o, String name) {
         JsonNode n = Json.field(o, name);
         return n == null || !n.isTextual() ? null : n.asText();
-    }
-
-    /** The first bulkId the operation refers to that no earlier operation has created, or null. */
-    private String unresolved(Op op) {
-        List<String> refs = new ArrayList<>();
-        collect(op.path, refs);
-        collect(op.data, refs);
-        for (String r : refs) {
-            if (!created.containsKey(r)) {
-                return r;
-            }
-        }
-        return null;
     }
 
     private static void collect(String s, List<String> out) {

@@ -88,7 +88,58 @@ public final class Json {
         if (node == null || !node.isObject()) {
             throw ScimException.badRequest(ScimType.invalidSyntax, "the request body must be a JSON object");
         }
+        String bad = unpairedSurrogate(node, "");
+        if (bad != null) {
+            // JSON escapes (\ud800) can spell text that is not Unicode; stored, it would be served back to every
+            // client, and strict JSON parsers refuse such a response (or a UTF-8 store turns it into '?')
+            throw ScimException.badRequest(ScimType.invalidValue, "the request body holds text that is not valid "
+                    + "Unicode (an unpaired UTF-16 surrogate) at " + bad);
+        }
         return (ObjectNode) node;
+    }
+
+    /** The JSON pointer of the first string holding an unpaired surrogate, or null (Jackson refuses them in names). */
+    private static String unpairedSurrogate(JsonNode node, String at) {
+        if (node.isTextual()) {
+            return isUnicode(node.textValue()) ? null : pointer(at);
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String bad = unpairedSurrogate(e.getValue(), at + "/" + e.getKey());
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String bad = unpairedSurrogate(node.get(i), at + "/" + i);
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String pointer(String at) {
+        String p = at.isEmpty() ? "/" : at;
+        return "'" + (p.length() > 80 ? p.substring(0, 80) + "…" : p) + "'";
     }
 
     /** Serialises a node. */

@@ -17,6 +17,9 @@ import java.util.Map;
  * {@code urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value}). Immutable.
  */
 public final class Projection {
+    /** The most distinct paths one attributes / excludedAttributes list may name (the schemas have fewer). */
+    static final int MAX_PATHS = 200;
+
     /** Everything returned by default. */
     public static final Projection ALL = new Projection(List.of(), List.of());
 
@@ -53,9 +56,15 @@ public final class Projection {
             return List.of();
         }
         List<Path> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String p : raw.split(",")) {
             String s = p.trim();
-            if (!s.isEmpty()) {
+            if (!s.isEmpty() && seen.add(s.toLowerCase(Locale.ROOT))) {
+                if (out.size() == MAX_PATHS) {
+                    // every path is applied to every resource on the page: thousands of them cost seconds per request
+                    throw ScimException.badRequest(ScimType.invalidValue, "attributes / excludedAttributes name more "
+                            + "than " + MAX_PATHS + " distinct attribute paths");
+                }
                 out.add(parse(s));
             }
         }

@@ -361,6 +361,8 @@ public final class ScimService {
             Group stored;
             if (!members.groups.isEmpty()) {
                 synchronized (nesting) {
+                    // a revived group keeps its id, so it may still sit inside the groups it would now contain
+                    checkNoCycle(id, members.groups);
                     stored = (Group) engineCall(() -> push().upsertGroup(sg)).value();
                 }
             } else {
