@@ -49,7 +49,7 @@ class BulkIndexedReferencesProperties {
             service = new ScimService(new Settings(engine, "scim", null,
                     new ManualClock(Instant.parse("2026-11-29T08:00:00Z")),
                     () -> String.format("id-%04d", ids.incrementAndGet()), 1 << 20, 100, 100, 1000, 1000, 1000, 1000,
-                    null));
+                    null, () -> "request-1"));
         }
 
         /** Everything stored, in a comparable form. */
