@@ -145,6 +145,87 @@ public final class OidcValidator {
         return new Builder();
     }
 
+    /** The keys {@link #fromConfig} reads. */
+    public static final Set<String> CONFIG_KEYS = Set.of("issuer", "clientId", "jwksUri", "jwks",
+            "userInfoEndpoint", "clockSkew", "algorithms", "decryptionKey", "timeout", "jwksCacheTtl",
+            "replayCacheSize");
+
+    /**
+     * A builder set from flat configuration, so a host (or the CLI) can keep the client's settings as properties;
+     * add what properties cannot say (a clock, an HTTP client) and {@code build()}:
+     * <pre>
+     * issuer          = https://login.corp.example     # required, compared exactly with iss
+     * clientId        = wiki                           # required
+     * jwksUri         = https://login.corp.example/keys   # or
+     * jwks            = /etc/wiki/idp-jwks.json        # fixed keys from a file (public keys only)
+     * userInfoEndpoint = https://login.corp.example/userinfo
+     * clockSkew       = 60s                            # at most 10 minutes
+     * algorithms      = RS256, ES256                   # default RS*, PS*, ES*
+     * decryptionKey   = /etc/wiki/client-key.jwk.json  # a private RSA JWK, for encrypted ID tokens
+     * timeout         = 10s
+     * jwksCacheTtl    = 1h
+     * replayCacheSize = 100000
+     * </pre>
+     * Errors are {@link ConfigException}s naming the key; values and file contents are never echoed. Unknown keys are
+     * refused by name.
+     */
+    public static Builder fromConfig(Map<String, String> properties) {
+        io.usher.core.spi.ConnectorConfig cfg = io.usher.core.spi.ConnectorConfig.of(properties);
+        cfg.rejectUnknown(CONFIG_KEYS);
+        Builder b = builder();
+        b.issuer(cfg.require("issuer"));
+        b.clientId(cfg.require("clientId"));
+        cfg.optional("jwksUri").ifPresent(v -> b.jwksUri(uri("jwksUri", v)));
+        cfg.optional("jwks").ifPresent(path -> {
+            try {
+                b.jwks(JWKSet.parse(io.usher.jit.internal.ConfigFiles.text("jwks", path)));
+            } catch (ParseException e) {
+                throw new ConfigException("jwks", "names a file that is not a JWK set (JSON with \"keys\")");
+            }
+        });
+        if (cfg.optional("jwksUri").isEmpty() && cfg.optional("jwks").isEmpty()) {
+            throw new ConfigException("jwksUri", "is required (or give jwks, a file with the provider's keys)");
+        }
+        cfg.optional("userInfoEndpoint").ifPresent(v -> b.userInfoEndpoint(uri("userInfoEndpoint", v)));
+        if (cfg.optional("clockSkew").isPresent()) {
+            b.clockSkew(cfg.duration("clockSkew", Duration.ofSeconds(60)));
+        }
+        List<String> algs = cfg.list("algorithms");
+        if (!algs.isEmpty()) {
+            b.algorithms(algs.stream().map(JWSAlgorithm::parse).toArray(JWSAlgorithm[]::new));
+        }
+        cfg.optional("decryptionKey").ifPresent(path -> {
+            JWK key;
+            try {
+                key = JWK.parse(io.usher.jit.internal.ConfigFiles.text("decryptionKey", path));
+            } catch (ParseException e) {
+                throw new ConfigException("decryptionKey", "names a file that is not a JWK (JSON)");
+            }
+            if (!(key instanceof RSAKey)) {
+                throw new ConfigException("decryptionKey", "must be an RSA key");
+            }
+            b.decryptionKey((RSAKey) key);
+        });
+        if (cfg.optional("timeout").isPresent()) {
+            b.timeout(cfg.duration("timeout", Duration.ofSeconds(10)));
+        }
+        if (cfg.optional("jwksCacheTtl").isPresent()) {
+            b.jwksCacheTtl(cfg.duration("jwksCacheTtl", Duration.ofHours(1)));
+        }
+        if (cfg.optional("replayCacheSize").isPresent()) {
+            b.replayCacheSize(cfg.intValue("replayCacheSize", 100_000, 1, Integer.MAX_VALUE));
+        }
+        return b;
+    }
+
+    private static URI uri(String key, String value) {
+        try {
+            return OidcProviderMetadata.endpoint(value, key, OidcException.Reason.BAD_DISCOVERY);
+        } catch (OidcException | IllegalArgumentException e) {
+            throw new ConfigException(key, "must be an absolute https URL (http only on loopback)");
+        }
+    }
+
     public String issuer() {
         return issuer;
     }
