@@ -52,7 +52,7 @@ public record ValidationTrace(VerifiedLogin.Protocol protocol, List<Check> check
     public ValidationTrace {
         Objects.requireNonNull(protocol, "protocol");
         checks = List.copyOf(checks);
-        if (login != null && failure().isPresent()) {
+        if (login != null && checks.stream().anyMatch(c -> c.verdict() == Verdict.FAILED)) {
             throw new IllegalArgumentException("a trace with a failed check has no login");
         }
     }
