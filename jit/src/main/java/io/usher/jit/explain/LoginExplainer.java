@@ -10,6 +10,7 @@ import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
 import io.usher.core.model.Origin;
 import io.usher.core.model.User;
+import io.usher.core.model.Values;
 import io.usher.core.pipeline.Preview;
 import io.usher.core.spi.SourceUser;
 import io.usher.core.spi.UserStore;
@@ -147,6 +148,12 @@ public final class LoginExplainer {
                     break claims; // the provisioner warns about it
                 }
                 JitPolicy.GroupDecision d = policy.explainGroupName(value);
+                if (d.group() != null && !validGroupName(d.group())) {
+                    List<String> steps = new ArrayList<>(d.steps());
+                    steps.add("dropped: not a valid group name (control characters or too long)");
+                    values.add(new ClaimValue(claim, value, null, steps));
+                    continue;
+                }
                 values.add(new ClaimValue(claim, value, d.group(), d.steps()));
                 if (d.group() != null) {
                     wanted.putIfAbsent(key(d.group()), d.group());
@@ -248,6 +255,16 @@ public final class LoginExplainer {
             case REACTIVATED -> Action.REACTIVATE;
             case UNCHANGED -> Action.UNCHANGED;
         };
+    }
+
+    /** The provisioner's own test of a group name (it skips invalid ones with a warning). */
+    private static boolean validGroupName(String name) {
+        try {
+            Values.optionalText(name, "group name");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String key(String groupName) {
