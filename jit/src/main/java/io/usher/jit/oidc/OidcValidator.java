@@ -192,7 +192,12 @@ public final class OidcValidator {
         }
         List<String> algs = cfg.list("algorithms");
         if (!algs.isEmpty()) {
-            b.algorithms(algs.stream().map(JWSAlgorithm::parse).toArray(JWSAlgorithm[]::new));
+            try {
+                b.algorithms(algs.stream().map(JWSAlgorithm::parse).toArray(JWSAlgorithm[]::new));
+            } catch (ConfigException e) {
+                throw new ConfigException("algorithms", "names an algorithm that is not accepted for ID tokens "
+                        + "(RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512)");
+            }
         }
         cfg.optional("decryptionKey").ifPresent(path -> {
             JWK key;
