@@ -146,3 +146,4 @@ class OidcValidatorFromConfigTest {
         return Arbitraries.maps(keys, values).ofMaxSize(8).map(HashMap::new);
     }
 
+}
