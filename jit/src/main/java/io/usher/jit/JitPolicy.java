@@ -358,58 +358,68 @@ public final class JitPolicy {
     /** {@link #groupName}'s decision; notes each step when {@code steps} is not null (explain-login). */
     private String decide(String claimValue, List<String> steps) {
         if (claimValue == null || claimValue.isBlank()) {
-            note(steps, "dropped: the value is blank");
+            if (steps != null) {
+                steps.add("dropped: the value is blank");
+            }
             return null;
         }
         if (groupMode == GroupMode.NONE) {
-            note(steps, "dropped: groups.mode is none (groups are not taken from logins)");
+            if (steps != null) {
+                steps.add("dropped: groups.mode is none (groups are not taken from logins)");
+            }
             return null;
         }
         String v = claimValue.trim();
         if (groupFilter != null && !groupFilter.matcher(v).matches()) {
-            note(steps, "dropped by groups.filter " + groupFilter.pattern() + " (the value does not match)");
+            if (steps != null) {
+                steps.add("dropped by groups.filter " + groupFilter.pattern() + " (the value does not match)");
+            }
             return null;
         }
-        if (groupFilter != null) {
-            note(steps, "kept by groups.filter " + groupFilter.pattern());
+        if (groupFilter != null && steps != null) {
+            steps.add("kept by groups.filter " + groupFilter.pattern());
         }
         String mapped = null;
         for (GroupRule r : groupRules) {
             mapped = r.apply(v);
             if (mapped != null) {
-                note(steps, r.describe() + " gives '" + mapped + "'");
+                if (steps != null) {
+                    steps.add(r.describe() + " gives '" + mapped + "'");
+                }
                 break;
             }
         }
         if (mapped == null) {
             if (mappedGroupsOnly) {
-                note(steps, "dropped: no mapping rule matches and groups.mappedOnly is on");
+                if (steps != null) {
+                    steps.add("dropped: no mapping rule matches and groups.mappedOnly is on");
+                }
                 return null;
             }
-            if (!groupRules.isEmpty()) {
-                note(steps, "no mapping rule matches: the value is the group name");
+            if (!groupRules.isEmpty() && steps != null) {
+                steps.add("no mapping rule matches: the value is the group name");
             }
             mapped = v;
         }
         mapped = mapped.trim();
         if (mapped.isEmpty()) {
-            note(steps, "dropped: the group name is empty");
+            if (steps != null) {
+                steps.add("dropped: the group name is empty");
+            }
             return null;
         }
         if (groupMode == GroupMode.MANAGED) {
             String managed = managedGroups.get(groupKey(mapped));
-            note(steps, managed == null ? "dropped: '" + mapped + "' is not a managed group (groups.managed)"
-                    : "a managed group (groups.managed): '" + managed + "'");
+            if (steps != null) {
+                steps.add(managed == null ? "dropped: '" + mapped + "' is not a managed group (groups.managed)"
+                        : "a managed group (groups.managed): '" + managed + "'");
+            }
             return managed;
         }
-        note(steps, "auto_create: group '" + mapped + "'");
-        return mapped;
-    }
-
-    private static void note(List<String> steps, String step) {
         if (steps != null) {
-            steps.add(step);
+            steps.add("auto_create: group '" + mapped + "'");
         }
+        return mapped;
     }
 
     /** One claim-value-to-group-name rule: exact (ignoring case) or a regex rewrite of the whole value. */
