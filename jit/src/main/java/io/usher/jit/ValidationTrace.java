@@ -14,7 +14,9 @@ import java.util.Optional;
  *
  * @param protocol which validator made it
  * @param checks   every check, in order
- * @param login    the verified login when no check failed (some may be {@link Verdict#NOT_CHECKED}), else null
+ * @param login    the verified login when no check failed (some may be {@link Verdict#NOT_CHECKED}), else null.
+ *                 A dry run's login was not recorded as used and may have skipped checks: explain it, never sign
+ *                 anyone in with it ({@code validate} is the only way to a login the host may trust)
  */
 public record ValidationTrace(VerifiedLogin.Protocol protocol, List<Check> checks, VerifiedLogin login) {
 

@@ -5,6 +5,8 @@ import io.usher.core.Connectors;
 import io.usher.core.Source;
 import io.usher.core.spi.UserStore;
 import io.usher.core.store.InMemoryUserStore;
+import io.usher.examples.jdbc.Database;
+import io.usher.examples.jdbc.JdbcUserStore;
 import io.usher.jit.JitPolicy;
 import io.usher.jit.explain.LoginExplainer;
 import io.usher.jit.explain.LoginExplanation;
@@ -154,10 +156,10 @@ final class ExplainLoginCommand implements Callable<Integer> {
             Source source = source(cfg, keys);
 
             boolean hasState = State.exists(cfg, stateDir);
-            State state = hasState ? State.open(cfg, stateDir) : null;
+            Database state = hasState ? openExisting(cfg) : null;
             try {
-                UserStore store = state != null ? state.store : new InMemoryUserStore();
-                cli.err.println(hasState ? "comparing with the state in " + state.where
+                UserStore store = state != null ? JdbcUserStore.create(state) : new InMemoryUserStore();
+                cli.err.println(hasState ? "comparing with the state in " + state.describe()
                         : "no state (" + stateDir + " does not exist): explaining against an empty store");
                 LoginExplainer explainer = b.store(store).source(source).policy(policy).build();
                 LoginExplanation e;
@@ -175,6 +177,19 @@ final class ExplainLoginCommand implements Callable<Integer> {
                 }
             }
         });
+    }
+
+    /**
+     * The state database, opened as it is: unlike the sync commands, no schema is created and an H2 state
+     * directory without a database is not given one ({@code IFEXISTS}), so explaining writes nothing there either.
+     */
+    private Database openExisting(CliConfig cfg) {
+        String url = cfg.get("store.url");
+        if (url != null) {
+            return Database.pooled(url, cfg.get("store.user"), cfg.get("store.password"), 2);
+        }
+        Path file = stateDir.toAbsolutePath().resolve("usher");
+        return Database.pooled("jdbc:h2:file:" + file + ";IFEXISTS=TRUE;LOCK_TIMEOUT=10000", "sa", "", 2);
     }
 
     /** The input file's content; a SAML Response given as XML is encoded as the form value would carry it. */

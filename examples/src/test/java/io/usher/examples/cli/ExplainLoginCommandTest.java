@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.usher.core.model.Group;
 import io.usher.core.model.MemberKind;
+import io.usher.core.model.Origin;
+import io.usher.core.model.User;
+import io.usher.examples.jdbc.Database;
+import io.usher.examples.jdbc.JdbcUserStore;
 import io.usher.testkit.DirectoryUser;
 import io.usher.testkit.InMemoryDirectory;
 import io.usher.testkit.ManualClock;
@@ -204,6 +209,49 @@ class ExplainLoginCommandTest {
             assertThat(e.get("outcome").asText()).isEqualTo("REFUSED_BY_VALIDATION");
             assertThat(e.at("/validation/reason").asText()).isEqualTo("EXPIRED");
             assertThat(refused.out()).doesNotContain(Files.readString(expired));
+        }
+    }
+
+    @Test
+    void againstAStateDirectoryTheLoginIsComparedWithWhatIsStoredAndNothingIsWritten() throws IOException {
+        Path state = tmp.resolve("state");
+        Files.createDirectories(state);
+        String url = "jdbc:h2:file:" + state.toAbsolutePath().resolve("usher");
+        try (Database db = Database.pooled(url, "sa", "", 2)) {
+            JdbcUserStore store = JdbcUserStore.create(db).createSchema();
+            User jane = store.createUser(User.builder("jane").origin(Origin.of("corp-sso", user.id()))
+                    .displayName("Jane Doe").email("jane.doe@example.test").build());
+            Group old = store.createGroup(new Group(null, Origin.of("corp-sso", "old"), "old", null));
+            store.addMember(old.key(), MemberKind.USER, jane.key());
+        }
+        Result r = run("explain-login", "-c", config(samlKeys(), "jit.groups.removeUnlisted=true").toString(), "--saml",
+                samlResponse().toString(), "--request-id", "_req-1", "--at", NOW.toString(), "--state",
+                state.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("comparing with the state in jdbc:h2:file:");
+        assertThat(r.out()).contains("user: RENAME 'jdoe' (was 'jane')")
+                .contains("- remove 'old': not listed in the claim, and groups.removeUnlisted is on")
+                .contains("+ add    'admins'");
+        try (Database db = Database.pooled(url, "sa", "", 2)) {
+            JdbcUserStore store = JdbcUserStore.create(db);
+            User still = store.findUserByOrigin(Origin.of("corp-sso", user.id())).orElseThrow();
+            assertThat(still.username()).isEqualTo("jane");
+            assertThat(store.groupsOf(MemberKind.USER, still.key())).hasSize(1);
+            assertThat(store.findGroupByName("admins")).isEmpty();
+        }
+    }
+
+    @Test
+    void aStateDirectoryWithoutADatabaseIsNotGivenOne() throws IOException {
+        Path state = tmp.resolve("empty-state");
+        Files.createDirectories(state);
+        Result r = run("explain-login", "-c", config(samlKeys()).toString(), "--saml", samlResponse().toString(),
+                "--request-id", "_req-1", "--at", NOW.toString(), "--state", state.toString());
+        assertThat(r.code()).as(r.out()).isEqualTo(ExitCode.CONNECTION);
+        assertThat(r.err()).contains("connection error");
+        try (var files = Files.list(state)) {
+            assertThat(files).isEmpty();
         }
     }
 

@@ -220,7 +220,9 @@ public final class LoginExplanation {
         }
 
         sb.append('\n').append("groups:");
-        if (groups.isEmpty()) {
+        if (user.action() == Action.REFUSED) {
+            sb.append(" none (the login is refused before groups are looked at)\n");
+        } else if (groups.isEmpty()) {
             sb.append(" no membership changes\n");
         } else {
             sb.append('\n');
