@@ -191,7 +191,8 @@ class LoginExplainerGroupsTest {
             assertThat(e.outcome()).isEqualTo(Outcome.REFUSED_BY_POLICY);
             assertThat(e.user().action()).isEqualTo(Action.REFUSED);
             assertThat(e.user().refusal()).isEqualTo("NOT_PROVISIONED");
-            assertThat(e.toText()).contains("REFUSED by the JIT policy: NOT_PROVISIONED");
+            assertThat(e.toText()).contains("REFUSED by the JIT policy: NOT_PROVISIONED")
+                    .contains("groups: none (the login is refused before groups are looked at)");
             assertThat(f.store.usersOwnedBy(ExplainFixture.SOURCE)).isEmpty();
         }
     }
