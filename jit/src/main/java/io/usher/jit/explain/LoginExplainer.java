@@ -87,12 +87,14 @@ public final class LoginExplainer {
      * checked. To explain a Response the host expects to be unsolicited, use {@link #explainUnsolicitedSaml}.
      */
     public LoginExplanation explainSaml(String samlResponse, String requestId) {
-        return explain(samlValidator().traceWithoutRequestOr(samlResponse, requestId));
+        Objects.requireNonNull(samlResponse, "samlResponse");
+        return explain(requestId == null ? saml().traceWithoutRequest(samlResponse)
+                : saml().trace(samlResponse, requestId));
     }
 
     /** Explains a SAML Response judged as unsolicited (IdP-initiated): InResponseTo must be absent. */
     public LoginExplanation explainUnsolicitedSaml(String samlResponse) {
-        return explain(samlValidator().trace(samlResponse, null));
+        return explain(saml().trace(Objects.requireNonNull(samlResponse, "samlResponse"), null));
     }
 
     /**
@@ -106,22 +108,11 @@ public final class LoginExplainer {
         return explain(oidc.trace(Objects.requireNonNull(idToken, "idToken"), expect));
     }
 
-    private SamlView samlValidator() {
+    private SamlResponseValidator saml() {
         if (saml == null) {
             throw new IllegalStateException("no SAML validator was given to this explainer (Builder.saml)");
         }
-        return new SamlView(saml);
-    }
-
-    private record SamlView(SamlResponseValidator v) {
-        ValidationTrace traceWithoutRequestOr(String response, String requestId) {
-            Objects.requireNonNull(response, "samlResponse");
-            return requestId == null ? v.traceWithoutRequest(response) : v.trace(response, requestId);
-        }
-
-        ValidationTrace trace(String response, String requestId) {
-            return v.trace(Objects.requireNonNull(response, "samlResponse"), requestId);
-        }
+        return saml;
     }
 
     /** Explains what JIT would do with a login whose validation this trace records. */
@@ -315,6 +306,7 @@ public final class LoginExplainer {
     public static final class Builder {
         private UserStore store;
         private Source source;
+        private ProvisioningEngine engine;
         private JitPolicy policy;
         private SamlResponseValidator saml;
         private OidcValidator oidc;
@@ -323,14 +315,11 @@ public final class LoginExplainer {
         }
 
         /** The host's engine: its store (only ever read) and the policy's source. */
-        public Builder engine(ProvisioningEngine engine) {
-            Objects.requireNonNull(engine, "engine");
-            this.store = engine.store();
-            this.pendingEngine = engine;
+        public Builder engine(ProvisioningEngine value) {
+            engine = Objects.requireNonNull(value, "engine");
+            store = value.store();
             return this;
         }
-
-        private ProvisioningEngine pendingEngine;
 
         /** The host's store; only ever read. */
         public Builder store(UserStore value) {
@@ -366,9 +355,9 @@ public final class LoginExplainer {
             if (policy == null) {
                 throw new ConfigException("policy", "is required");
             }
-            if (source == null && pendingEngine != null) {
+            if (source == null && engine != null) {
                 try {
-                    source = pendingEngine.source(policy.sourceId());
+                    source = engine.source(policy.sourceId());
                 } catch (UsherException e) {
                     throw new ConfigException("policy.sourceId", "names no source of the engine");
                 }
