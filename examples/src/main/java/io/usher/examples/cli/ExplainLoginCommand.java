@@ -17,13 +17,16 @@ import io.usher.jit.saml.SamlResponseValidator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -62,7 +65,8 @@ import picocli.CommandLine.ParentCommand;
                 "  oidc.issuer = https://login.corp.example      # oidc.*: OidcValidator.fromConfig keys",
                 "  oidc.clientId = wiki",
                 "  oidc.jwksUri = https://login.corp.example/keys",
-                "jit.issuer defaults to the validator's IdP. Errors name the key, never the value."})
+                "jit.issuer defaults to the validator's IdP. Relative file paths are read from the configuration "
+                        + "file's folder. Errors name the key, never the value."})
 final class ExplainLoginCommand implements Callable<Integer> {
     /** The largest input file read: a SAML Response or a token is far smaller. */
     static final int MAX_INPUT = 4 * 1024 * 1024;
@@ -130,8 +134,10 @@ final class ExplainLoginCommand implements Callable<Integer> {
             String proof = read(saml ? "--saml" : "--id-token", saml ? input.saml : input.idToken);
             Clock clock = clock();
             Map<String, String> keys = new TreeMap<>(cfg.sourceKeys());
-            Map<String, String> samlKeys = take(keys, "saml.");
-            Map<String, String> oidcKeys = take(keys, "oidc.");
+            Path base = config.file.toAbsolutePath().getParent();
+            Map<String, String> samlKeys = files(take(keys, "saml."), base, "idpMetadata", "trustedCertificates",
+                    "decryptionKey");
+            Map<String, String> oidcKeys = files(take(keys, "oidc."), base, "jwks", "decryptionKey");
             Map<String, String> jitKeys = take(keys, "jit.");
 
             LoginExplainer.Builder b = LoginExplainer.builder();
@@ -244,6 +250,27 @@ final class ExplainLoginCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("source.id", "is not a valid source id");
         }
+    }
+
+    /** File-valued keys (comma-separated lists allowed) with relative paths read from the configuration's folder. */
+    private static Map<String, String> files(Map<String, String> keys, Path base, String... fileKeys) {
+        for (String k : fileKeys) {
+            String v = keys.get(k);
+            if (v == null || base == null) {
+                continue;
+            }
+            List<String> resolved = new ArrayList<>();
+            for (String part : v.split(",")) {
+                String p = part.trim();
+                try {
+                    resolved.add(p.isEmpty() || Path.of(p).isAbsolute() ? p : base.resolve(p).toString());
+                } catch (InvalidPathException e) {
+                    resolved.add(p); // fromConfig names the key
+                }
+            }
+            keys.put(k, String.join(",", resolved));
+        }
+        return keys;
     }
 
     /** Removes the keys under {@code prefix} from {@code keys} and returns them without it. */
