@@ -208,6 +208,7 @@ public final class JitPolicy {
                 } else {
                     b.mapGroup(left, right);
                 }
+                b.labelLastRule(key);
             } catch (ConfigException e) {
                 throw new ConfigException(key, "is not a valid rule (a bad regex, or a replacement naming a group "
                         + "the regex lacks)");
@@ -273,13 +274,42 @@ public final class JitPolicy {
         return maxGroups;
     }
 
-    List<String> groupClaims() {
+    /** The claims or attributes that list the user's groups, in order (empty when groups are not taken). */
+    public List<String> groupClaims() {
         return groupClaims;
     }
 
     /** Default groups, by key, with their configured names. */
     Map<String, String> defaultGroups() {
         return defaultGroups;
+    }
+
+    /** The names of the default groups, as configured: every user of this IdP is a member. */
+    public List<String> defaultGroupNames() {
+        return List.copyOf(defaultGroups.values());
+    }
+
+    /** The groups MANAGED mode adds and removes, as configured (empty in other modes). */
+    public List<String> managedGroupNames() {
+        return List.copyOf(managedGroups.values());
+    }
+
+    /** The most group values one login may name; the rest are ignored with a warning. */
+    public int maxGroupValues() {
+        return maxGroups;
+    }
+
+    /**
+     * Why the login's groups lose a membership of a group of this source that the claim no longer lists: the
+     * rule, in words, or null when such a membership is kept ({@link #mayRemove}).
+     */
+    public String removalRule(String groupName) {
+        String key = groupKey(Objects.requireNonNull(groupName, "groupName"));
+        if (!mayRemove(key)) {
+            return null;
+        }
+        return groupMode == GroupMode.MANAGED ? "a managed group (groups.managed) the claim does not list"
+                : "not listed in the claim, and groups.removeUnlisted is on";
     }
 
     /** Whether the group with this key may lose members because the claim no longer lists it. */
@@ -299,38 +329,110 @@ public final class JitPolicy {
      * mapped-only, or not a managed group in MANAGED mode).
      */
     public String groupName(String claimValue) {
-        if (claimValue == null || claimValue.isBlank() || groupMode == GroupMode.NONE) {
+        return decide(claimValue, null);
+    }
+
+    /**
+     * How one claim value becomes a group name, step by step: the same decision as {@link #groupName}, with each
+     * rule that applied named (the filter, the mapping rule by its label, mapped-only, managed groups).
+     */
+    public GroupDecision explainGroupName(String claimValue) {
+        List<String> steps = new ArrayList<>();
+        String group = decide(claimValue, steps);
+        return new GroupDecision(claimValue, group, steps);
+    }
+
+    /**
+     * What one claim value became.
+     *
+     * @param claimValue the value as the login carried it (the IdP's text: escape it before showing it)
+     * @param group      the group name it became, or null when it was dropped
+     * @param steps      the rules that decided it, in order, in plain words (they quote the value)
+     */
+    public record GroupDecision(String claimValue, String group, List<String> steps) {
+        public GroupDecision {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /** {@link #groupName}'s decision; notes each step when {@code steps} is not null (explain-login). */
+    private String decide(String claimValue, List<String> steps) {
+        if (claimValue == null || claimValue.isBlank()) {
+            if (steps != null) {
+                steps.add("dropped: the value is blank");
+            }
+            return null;
+        }
+        if (groupMode == GroupMode.NONE) {
+            if (steps != null) {
+                steps.add("dropped: groups.mode is none (groups are not taken from logins)");
+            }
             return null;
         }
         String v = claimValue.trim();
         if (groupFilter != null && !groupFilter.matcher(v).matches()) {
+            if (steps != null) {
+                steps.add("dropped by groups.filter " + groupFilter.pattern() + " (the value does not match)");
+            }
             return null;
+        }
+        if (groupFilter != null && steps != null) {
+            steps.add("kept by groups.filter " + groupFilter.pattern());
         }
         String mapped = null;
         for (GroupRule r : groupRules) {
             mapped = r.apply(v);
             if (mapped != null) {
+                if (steps != null) {
+                    steps.add(r.describe() + " gives '" + mapped + "'");
+                }
                 break;
             }
         }
         if (mapped == null) {
             if (mappedGroupsOnly) {
+                if (steps != null) {
+                    steps.add("dropped: no mapping rule matches and groups.mappedOnly is on");
+                }
                 return null;
+            }
+            if (!groupRules.isEmpty() && steps != null) {
+                steps.add("no mapping rule matches: the value is the group name");
             }
             mapped = v;
         }
         mapped = mapped.trim();
         if (mapped.isEmpty()) {
+            if (steps != null) {
+                steps.add("dropped: the group name is empty");
+            }
             return null;
         }
         if (groupMode == GroupMode.MANAGED) {
-            return managedGroups.get(groupKey(mapped));
+            String managed = managedGroups.get(groupKey(mapped));
+            if (steps != null) {
+                steps.add(managed == null ? "dropped: '" + mapped + "' is not a managed group (groups.managed)"
+                        : "a managed group (groups.managed): '" + managed + "'");
+            }
+            return managed;
+        }
+        if (steps != null) {
+            steps.add("auto_create: group '" + mapped + "'");
         }
         return mapped;
     }
 
     /** One claim-value-to-group-name rule: exact (ignoring case) or a regex rewrite of the whole value. */
-    private record GroupRule(String exact, Pattern pattern, String replacement) {
+    private record GroupRule(String exact, Pattern pattern, String replacement, String label) {
+        String describe() {
+            return label + " (" + (exact != null ? "'" + exact + "' => '" + replacement + "'"
+                    : "~ " + pattern.pattern() + " => " + replacement) + ")";
+        }
+
+        GroupRule labelled(String value) {
+            return new GroupRule(exact, pattern, replacement, value);
+        }
+
         String apply(String value) {
             if (exact != null) {
                 return exact.equalsIgnoreCase(value) ? replacement : null;
@@ -461,7 +563,8 @@ public final class JitPolicy {
 
         /** Maps one claim value (ignoring case) to a group name. Rules apply in the order added; the first wins. */
         public Builder mapGroup(String claimValue, String groupName) {
-            groupRules.add(new GroupRule(requireText(claimValue, "mapGroup"), null, requireText(groupName, "mapGroup")));
+            groupRules.add(new GroupRule(requireText(claimValue, "mapGroup"), null, requireText(groupName, "mapGroup"),
+                    "mapping rule " + (groupRules.size() + 1)));
             return this;
         }
 
@@ -473,8 +576,14 @@ public final class JitPolicy {
                 throw new ConfigException("rewriteGroup", "the replacement refers to a group the pattern lacks "
                         + "(escape a literal $ as \\$)");
             }
-            groupRules.add(new GroupRule(null, p, replacement));
+            groupRules.add(new GroupRule(null, p, replacement, "mapping rule " + (groupRules.size() + 1)));
             return this;
+        }
+
+        /** Names the rule added last by its configuration key (explanations then say {@code groups.rule.7}). */
+        void labelLastRule(String key) {
+            int last = groupRules.size() - 1;
+            groupRules.set(last, groupRules.get(last).labelled(key));
         }
 
         /** Drop claim values that no mapping rule matches (default: keep them as they are). */

@@ -227,6 +227,15 @@ public final class JitProvisioner {
         return JitResult.Action.UPDATED;
     }
 
+    /**
+     * The record this login hands the source's pipeline (groups and fields as {@link #provision} would build them),
+     * for previews such as explain-login; nothing is read from or written to the store.
+     */
+    public SourceUser sourceUserOf(VerifiedLogin login) {
+        List<String> ignored = new ArrayList<>();
+        return sourceUser(Objects.requireNonNull(login, "login"), groupsOf(login, ignored).values(), ignored);
+    }
+
     /** The record the login hands the source's pipeline. */
     SourceUser sourceUser(VerifiedLogin login, java.util.Collection<String> groupNames, List<String> warnings) {
         SourceUser.Builder b = SourceUser.builder(login.subject());

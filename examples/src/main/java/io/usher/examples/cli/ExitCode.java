@@ -10,7 +10,7 @@ public final class ExitCode {
     public static final int CONFIG = 2;
     /** The source or the state database could not be reached, refused the credentials, or a read did not complete. */
     public static final int CONNECTION = 3;
-    /** Finished, but some records failed (they are listed), or explain found no such user. */
+    /** Finished, but some records failed (they are listed), explain found no such user, or explain-login would refuse the login. */
     public static final int PARTIAL = 4;
     /** Another node holds this source's sync lock: it is syncing, so nothing was done. */
     public static final int BUSY = 5;
@@ -24,7 +24,8 @@ public final class ExitCode {
             + "  1  changes refused by the mass-deletion guard (sync), or would be (preview)%n"
             + "  2  configuration or usage error (the message names the key, never its value)%n"
             + "  3  connection error: source or state database unreachable, credentials refused, read incomplete%n"
-            + "  4  finished, but some records failed (listed), or explain found no such user%n"
+            + "  4  finished, but some records failed (listed), explain found no such user, or explain-login would%n"
+            + "     refuse the login%n"
             + "  5  another node holds this source's sync lock; nothing was done%n"
             + "  70 internal error%n";
 }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Keeps a host's users and groups in step with its identity provider: check a directory, "
                 + "preview a sync, run it, and explain what becomes of one user.",
         subcommands = {TestConnectionCommand.class, PreviewCommand.class, SyncCommand.class, ExplainCommand.class,
-                CommandLine.HelpCommand.class},
+                ExplainLoginCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nConfiguration file (properties):%n",
         footer = {
                 "  # the source's id in the store (default: directory)",

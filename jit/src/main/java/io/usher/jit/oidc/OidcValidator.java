@@ -20,7 +20,10 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.usher.core.ConfigException;
+import io.usher.jit.ValidationTrace;
 import io.usher.jit.VerifiedLogin;
+import io.usher.jit.internal.CheckRecorder;
+import io.usher.jit.internal.CheckRecorder.Step;
 import io.usher.jit.internal.SingleUse;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,6 +99,30 @@ public final class OidcValidator {
     private final SingleUse used;
     private final Map<JWK, JWSVerifier> verifiers = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The checks, in the order {@link #validate} makes them (what {@link #trace} reports). */
+    static final List<Step> PLAN = List.of(
+            new Step("size", "the token is at most the size limit"),
+            new Step("parse", "a JWT in compact serialization, not alg none"),
+            new Step("decryption", "an encrypted token uses allowed algorithms, decrypts with the configured key and "
+                    + "holds a signed JWT"),
+            new Step("type", "typ does not mark another kind of JWT (access, logout or event token)"),
+            new Step("algorithm", "alg is on the allow-list (never a MAC algorithm)"),
+            new Step("key", "the provider's JWKS has the signing key, of the right type, alg and use"),
+            new Step("signature", "the signature verifies with the provider's key"),
+            new Step("claims", "the claims are a valid JWT claims set"),
+            new Step("issuer", "iss is the configured issuer"),
+            new Step("audience", "aud contains this client's id"),
+            new Step("authorized-party", "azp, when present, is this client's id (required with several audiences)"),
+            new Step("subject", "sub is present, printable, at most 255 characters"),
+            new Step("expiry", "exp and iat are present and exp has not passed"),
+            new Step("not-before", "nbf, when present, has been reached"),
+            new Step("issued-at", "iat is not in the future"),
+            new Step("nonce", "nonce is the one the login sent"),
+            new Step("max-age", "auth_time is present and within the max_age the login sent"),
+            new Step("acr", "acr is one of the accepted values"),
+            new Step("at-hash", "at_hash, when present, matches the access token"),
+            new Step("replay", "neither the nonce nor the token was used for a login before"));
+
     private OidcValidator(Builder b) {
         this.issuer = b.issuer;
         this.clientId = b.clientId;
@@ -118,6 +145,92 @@ public final class OidcValidator {
         return new Builder();
     }
 
+    /** The keys {@link #fromConfig} reads. */
+    public static final Set<String> CONFIG_KEYS = Set.of("issuer", "clientId", "jwksUri", "jwks",
+            "userInfoEndpoint", "clockSkew", "algorithms", "decryptionKey", "timeout", "jwksCacheTtl",
+            "replayCacheSize");
+
+    /**
+     * A builder set from flat configuration, so a host (or the CLI) can keep the client's settings as properties;
+     * add what properties cannot say (a clock, an HTTP client) and {@code build()}:
+     * <pre>
+     * issuer          = https://login.corp.example     # required, compared exactly with iss
+     * clientId        = wiki                           # required
+     * jwksUri         = https://login.corp.example/keys   # or
+     * jwks            = /etc/wiki/idp-jwks.json        # fixed keys from a file (public keys only)
+     * userInfoEndpoint = https://login.corp.example/userinfo
+     * clockSkew       = 60s                            # at most 10 minutes
+     * algorithms      = RS256, ES256                   # default RS*, PS*, ES*
+     * decryptionKey   = /etc/wiki/client-key.jwk.json  # a private RSA JWK, for encrypted ID tokens
+     * timeout         = 10s
+     * jwksCacheTtl    = 1h
+     * replayCacheSize = 100000
+     * </pre>
+     * Errors are {@link ConfigException}s naming the key; values and file contents are never echoed. Unknown keys are
+     * refused by name.
+     */
+    public static Builder fromConfig(Map<String, String> properties) {
+        io.usher.core.spi.ConnectorConfig cfg = io.usher.core.spi.ConnectorConfig.of(properties);
+        cfg.rejectUnknown(CONFIG_KEYS);
+        Builder b = builder();
+        b.issuer(cfg.require("issuer"));
+        b.clientId(cfg.require("clientId"));
+        cfg.optional("jwksUri").ifPresent(v -> b.jwksUri(uri("jwksUri", v)));
+        cfg.optional("jwks").ifPresent(path -> {
+            try {
+                b.jwks(JWKSet.parse(io.usher.jit.internal.ConfigFiles.text("jwks", path)));
+            } catch (ParseException e) {
+                throw new ConfigException("jwks", "names a file that is not a JWK set (JSON with \"keys\")");
+            }
+        });
+        if (cfg.optional("jwksUri").isEmpty() && cfg.optional("jwks").isEmpty()) {
+            throw new ConfigException("jwksUri", "is required (or give jwks, a file with the provider's keys)");
+        }
+        cfg.optional("userInfoEndpoint").ifPresent(v -> b.userInfoEndpoint(uri("userInfoEndpoint", v)));
+        if (cfg.optional("clockSkew").isPresent()) {
+            b.clockSkew(cfg.duration("clockSkew", Duration.ofSeconds(60)));
+        }
+        List<String> algs = cfg.list("algorithms");
+        if (!algs.isEmpty()) {
+            try {
+                b.algorithms(algs.stream().map(JWSAlgorithm::parse).toArray(JWSAlgorithm[]::new));
+            } catch (ConfigException e) {
+                throw new ConfigException("algorithms", "names an algorithm that is not accepted for ID tokens "
+                        + "(RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512)");
+            }
+        }
+        cfg.optional("decryptionKey").ifPresent(path -> {
+            JWK key;
+            try {
+                key = JWK.parse(io.usher.jit.internal.ConfigFiles.text("decryptionKey", path));
+            } catch (ParseException e) {
+                throw new ConfigException("decryptionKey", "names a file that is not a JWK (JSON)");
+            }
+            if (!(key instanceof RSAKey)) {
+                throw new ConfigException("decryptionKey", "must be an RSA key");
+            }
+            b.decryptionKey((RSAKey) key);
+        });
+        if (cfg.optional("timeout").isPresent()) {
+            b.timeout(cfg.duration("timeout", Duration.ofSeconds(10)));
+        }
+        if (cfg.optional("jwksCacheTtl").isPresent()) {
+            b.jwksCacheTtl(cfg.duration("jwksCacheTtl", Duration.ofHours(1)));
+        }
+        if (cfg.optional("replayCacheSize").isPresent()) {
+            b.replayCacheSize(cfg.intValue("replayCacheSize", 100_000, 1, Integer.MAX_VALUE));
+        }
+        return b;
+    }
+
+    private static URI uri(String key, String value) {
+        try {
+            return OidcProviderMetadata.endpoint(value, key, OidcException.Reason.BAD_DISCOVERY);
+        } catch (OidcException | IllegalArgumentException e) {
+            throw new ConfigException(key, "must be an absolute https URL (http only on loopback)");
+        }
+    }
+
     public String issuer() {
         return issuer;
     }
@@ -137,16 +250,46 @@ public final class OidcValidator {
      * {@code inResponseTo}, and every claim as string values ({@code groups} arrays become lists).
      */
     public VerifiedLogin validate(String idToken, IdTokenExpectations expect) {
-        Objects.requireNonNull(idToken, "idToken");
         Objects.requireNonNull(expect, "expectations");
+        return validate(idToken, expect, CheckRecorder.OFF);
+    }
+
+    /**
+     * A dry run of {@link #validate}: the same checks, in the same order, each recorded with its verdict; the first
+     * refusal ends it with the reason {@code validate} would give, and the checks after it are {@code NOT_REACHED}.
+     * Nothing is used up: nonce and token are only looked up in the single-use cache, never recorded. With
+     * {@code expect} null (the login's nonce, max_age and acr are not known) those checks are reported as not
+     * checked. For explaining a login to an administrator ({@code io.usher.jit.explain.LoginExplainer}); never
+     * sign anyone in on a trace's login. A provider outage ({@code PROVIDER_UNAVAILABLE}) is a failed key check.
+     */
+    public ValidationTrace trace(String idToken, IdTokenExpectations expect) {
+        Objects.requireNonNull(idToken, "idToken");
+        CheckRecorder recorder = CheckRecorder.of(PLAN);
+        VerifiedLogin login = null;
+        try {
+            login = validate(idToken, expect, recorder);
+        } catch (OidcException e) {
+            String prefix = e.reason() + ": ";
+            String message = e.getMessage();
+            recorder.failed(e.reason().name(), message.startsWith(prefix) ? message.substring(prefix.length())
+                    : message);
+        }
+        return recorder.finish(VerifiedLogin.Protocol.OIDC, login);
+    }
+
+    private VerifiedLogin validate(String idToken, IdTokenExpectations expect, CheckRecorder trace) {
+        Objects.requireNonNull(idToken, "idToken");
+        trace.at("size");
         if (idToken.length() > maxTokenLength) {
             throw fail(OidcException.Reason.TOO_LARGE, "the token is longer than " + maxTokenLength + " characters");
         }
-        SignedJWT jwt = signedJwt(idToken.trim());
+        SignedJWT jwt = signedJwt(idToken.trim(), trace);
+        trace.at("type");
         com.nimbusds.jose.JOSEObjectType typ = jwt.getHeader().getType();
         if (typ != null && OTHER_TYPES.contains(typ.getType().toLowerCase(java.util.Locale.ROOT))) {
             throw fail(OidcException.Reason.WRONG_TOKEN_TYPE, "typ says this JWT is not an ID token");
         }
+        trace.at("algorithm");
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
             throw fail(OidcException.Reason.ALG_NOT_ALLOWED, shown(alg) + " is a MAC algorithm; ID tokens must be signed "
@@ -155,10 +298,13 @@ public final class OidcValidator {
         if (!algorithms.contains(alg)) {
             throw fail(OidcException.Reason.ALG_NOT_ALLOWED, shown(alg) + " is not on the allow-list " + names(algorithms));
         }
+        trace.at("key");
         JWK key = keys.key(jwt.getHeader().getKeyID(), alg);
+        trace.at("signature");
         if (!verify(jwt, key)) {
             throw fail(OidcException.Reason.BAD_SIGNATURE, "the signature does not verify with the provider's key");
         }
+        trace.at("claims");
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
@@ -168,7 +314,7 @@ public final class OidcValidator {
         // Replay is keyed on the signed text (header.payload), never on the signature's spelling: base64url has
         // spare bits and ECDSA signatures are malleable (s and n-s both verify), so one token has several valid
         // signature spellings (review finding: a no-nonce token replayed with one bit of its signature changed).
-        return check(claims, expect, alg, jwt.getSigningInput() == null ? jwt.getSignature().toString()
+        return check(claims, expect, alg, trace, jwt.getSigningInput() == null ? jwt.getSignature().toString()
                 : new String(jwt.getSigningInput(), StandardCharsets.US_ASCII));
     }
 
@@ -187,7 +333,8 @@ public final class OidcValidator {
         return text.length() > 32 ? out + "..." : out.toString();
     }
 
-    private SignedJWT signedJwt(String token) {
+    private SignedJWT signedJwt(String token, CheckRecorder trace) {
+        trace.at("parse");
         JWT parsed;
         try {
             parsed = JWTParser.parse(token);
@@ -198,9 +345,11 @@ public final class OidcValidator {
             throw fail(OidcException.Reason.UNSIGNED, "alg none: the token is not signed");
         }
         if (parsed instanceof SignedJWT) {
+            trace.notApplicable("decryption", "the token is not encrypted");
             return (SignedJWT) parsed;
         }
         // encrypted
+        trace.at("decryption");
         if (decryptionKey == null) {
             throw fail(OidcException.Reason.DECRYPTION_FAILED, "the token is encrypted and no decryption key is "
                     + "configured");
@@ -248,14 +397,17 @@ public final class OidcValidator {
         return v;
     }
 
-    private VerifiedLogin check(JWTClaimsSet c, IdTokenExpectations expect, JWSAlgorithm alg, String signature) {
+    private VerifiedLogin check(JWTClaimsSet c, IdTokenExpectations expect, JWSAlgorithm alg, CheckRecorder trace,
+                                String signature) {
         Instant now = clock.instant();
+        trace.at("issuer");
         if (c.getIssuer() == null) {
             throw fail(OidcException.Reason.MISSING_CLAIM, "iss is missing");
         }
         if (!issuer.equals(c.getIssuer())) {
             throw fail(OidcException.Reason.WRONG_ISSUER, "iss is not the configured issuer");
         }
+        trace.at("audience");
         List<String> aud = c.getAudience();
         if (aud == null || aud.isEmpty()) {
             throw fail(OidcException.Reason.MISSING_CLAIM, "aud is missing");
@@ -263,6 +415,7 @@ public final class OidcValidator {
         if (!aud.contains(clientId)) {
             throw fail(OidcException.Reason.WRONG_AUDIENCE, "aud does not contain this client's id");
         }
+        trace.at("authorized-party");
         Object azp = c.getClaim("azp");
         if (azp != null && !clientId.equals(azp)) {
             throw fail(OidcException.Reason.WRONG_AUTHORIZED_PARTY, "azp is not this client's id");
@@ -270,6 +423,7 @@ public final class OidcValidator {
         if (azp == null && aud.size() > 1) {
             throw fail(OidcException.Reason.WRONG_AUTHORIZED_PARTY, "the token has several audiences and no azp");
         }
+        trace.at("subject");
         String sub = c.getSubject();
         if (sub == null || sub.isEmpty()) {
             throw fail(OidcException.Reason.MISSING_CLAIM, "sub is missing");
@@ -277,6 +431,7 @@ public final class OidcValidator {
         if (sub.length() > 255 || !printable(sub)) {
             throw fail(OidcException.Reason.MALFORMED, "sub is longer than 255 characters or has control characters");
         }
+        trace.at("expiry");
         Date exp = c.getExpirationTime();
         Date iat = c.getIssueTime();
         if (exp == null) {
@@ -288,17 +443,24 @@ public final class OidcValidator {
         if (now.isAfter(exp.toInstant().plus(skew))) {
             throw fail(OidcException.Reason.EXPIRED, "exp has passed (allowed skew " + skew.toSeconds() + " s)");
         }
+        trace.at("not-before");
         Date nbf = c.getNotBeforeTime();
         if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
             throw fail(OidcException.Reason.NOT_YET_VALID, "nbf is still ahead (allowed skew " + skew.toSeconds()
                     + " s)");
         }
+        trace.at("issued-at");
         if (iat.toInstant().isAfter(now.plus(skew))) {
             throw fail(OidcException.Reason.ISSUED_IN_FUTURE, "iat is in the future (allowed skew "
                     + skew.toSeconds() + " s)");
         }
+        trace.at("nonce");
         String nonce = stringClaim(c, "nonce");
-        if (expect.nonce() != null) {
+        if (expect == null) {
+            trace.notChecked("nonce", "the nonce the login sent was not given");
+        } else if (expect.nonce() == null) {
+            trace.notApplicable("nonce", "the login sent no nonce");
+        } else {
             if (nonce == null) {
                 throw fail(OidcException.Reason.NONCE_MISSING, "the login sent a nonce and the token has none");
             }
@@ -307,8 +469,13 @@ public final class OidcValidator {
                 throw fail(OidcException.Reason.NONCE_MISMATCH, "nonce is not the one this login sent");
             }
         }
+        trace.at("max-age");
         Instant authTime = dateClaim(c, "auth_time");
-        if (expect.maxAge() != null) {
+        if (expect == null) {
+            trace.notChecked("max-age", "the max_age the login sent (if any) was not given");
+        } else if (expect.maxAge() == null) {
+            trace.notApplicable("max-age", "the login sent no max_age");
+        } else {
             if (authTime == null) {
                 throw fail(OidcException.Reason.AUTH_TIME_MISSING, "max_age was sent and auth_time is missing");
             }
@@ -317,14 +484,26 @@ public final class OidcValidator {
                         + expect.maxAge().toSeconds() + " s) allows");
             }
         }
-        if (!expect.acceptedAcr().isEmpty()) {
+        if (expect == null) {
+            trace.notChecked("acr", "the accepted acr values (if any) were not given");
+        } else if (expect.acceptedAcr().isEmpty()) {
+            trace.notApplicable("acr", "any acr is accepted");
+        } else {
+            trace.at("acr");
             String acr = stringClaim(c, "acr");
             if (acr == null || !expect.acceptedAcr().contains(acr)) {
                 throw fail(OidcException.Reason.ACR_NOT_ALLOWED, "acr is missing or not one of the accepted values");
             }
         }
+        trace.at("at-hash");
         String atHash = stringClaim(c, "at_hash");
-        if (atHash != null && expect.accessToken() != null) {
+        if (atHash == null) {
+            trace.notApplicable("at-hash", "the token has no at_hash");
+        } else if (expect == null) {
+            trace.notChecked("at-hash", "the access token issued with the ID token was not given");
+        } else if (expect.accessToken() == null) {
+            trace.notApplicable("at-hash", "no access token came with the ID token");
+        } else {
             String wanted = halfHash(alg, expect.accessToken());
             if (!MessageDigest.isEqual(wanted.getBytes(StandardCharsets.US_ASCII),
                     atHash.getBytes(StandardCharsets.UTF_8))) {
@@ -333,10 +512,13 @@ public final class OidcValidator {
         }
         Instant keepUntil = exp.toInstant().plus(skew).plusSeconds(1);
         String digest = digest(signature);
-        if (nonce != null && !used.use("nonce:" + issuer + "|" + nonce, keepUntil)) {
+        trace.at("replay");
+        // a dry run looks the values up and never records them: explaining a login must not use it up
+        if (nonce != null && (trace.recording() ? used.isUsed("nonce:" + issuer + "|" + nonce)
+                : !used.use("nonce:" + issuer + "|" + nonce, keepUntil))) {
             throw fail(OidcException.Reason.REPLAYED, "this nonce was already used for a login");
         }
-        if (!used.use("token:" + digest, keepUntil)) {
+        if (trace.recording() ? used.isUsed("token:" + digest) : !used.use("token:" + digest, keepUntil)) {
             throw fail(OidcException.Reason.REPLAYED, "this token was already used for a login");
         }
         String jti = stringClaim(c, "jti");

@@ -1,6 +1,9 @@
 package io.usher.jit.saml;
 
+import io.usher.jit.ValidationTrace;
 import io.usher.jit.VerifiedLogin;
+import io.usher.jit.internal.CheckRecorder;
+import io.usher.jit.internal.CheckRecorder.Step;
 import io.usher.jit.saml.SamlValidationException.Reason;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -16,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.saml.common.SAMLVersion;
@@ -63,6 +67,11 @@ import org.w3c.dom.Node;
  * One validation of one Response: the steps {@link SamlResponseValidator} documents, in that order. Not
  * thread-safe; made per call. Every failure is a {@link SamlValidationException} whose message names the element
  * and the check, never a value from the Response.
+ *
+ * <p>Each check is announced to a {@link CheckRecorder} before it is made ({@link #PLAN} lists them in order), so a
+ * dry run ({@link #trace}) reports every check from this very code. A dry run looks at the replay cache instead of
+ * recording in it, and may be told that the expected request is unknown (its InResponseTo checks are then not
+ * made, and say so).
  */
 final class ResponseCheck {
     private static final Logger LOG = LoggerFactory.getLogger(SamlResponseValidator.class);
@@ -73,16 +82,82 @@ final class ResponseCheck {
     /** Deeper than any real Response (about 10 levels); deeper trees are refused before recursive code sees them. */
     private static final int MAX_DEPTH = 64;
 
+    /** The checks, in the order they are made. */
+    static final List<Step> PLAN = List.of(
+            new Step("decode", "the SAMLResponse value is present, within the size limit and base64"),
+            new Step("parse", "well-formed XML without a DOCTYPE, nested at most " + MAX_DEPTH
+                    + " levels, whose root is a SAML 2.0 protocol Response"),
+            new Step("unique-ids", "no two elements carry the same ID"),
+            new Step("schema", "the Response follows the SAML 2.0 schema and its Version is 2.0"),
+            new Step("status", "the top-level StatusCode is Success"),
+            new Step("assertion-count", "exactly one Assertion or EncryptedAssertion as a direct child"),
+            new Step("wrapping", "no Assertion, EncryptedAssertion or Response anywhere else"),
+            new Step("signature-placement", "Signatures only on the Response and its Assertion, at most one each"),
+            new Step("response-issuer", "the Response Issuer, when present, is the configured IdP"),
+            new Step("response-signature", "the Response signature follows the SAML profile, uses allowed "
+                    + "algorithms and verifies with a trusted certificate"),
+            new Step("decryption", "the EncryptedAssertion uses allowed algorithms and decrypts with this SP's key "
+                    + "to one well-formed Assertion"),
+            new Step("assertion-signature", "the Assertion signature follows the SAML profile, uses allowed "
+                    + "algorithms and verifies with a trusted certificate"),
+            new Step("signed", "the Assertion or the Response that holds it is signed"),
+            new Step("destination", "the Response Destination is this SP's ACS URL (required when signed)"),
+            new Step("in-response-to", "the Response answers the expected request (or none, when unsolicited "
+                    + "Responses are allowed)"),
+            new Step("assertion", "the Assertion Version is 2.0 and it has an ID"),
+            new Step("assertion-issuer", "the Assertion Issuer is the configured IdP"),
+            new Step("issue-instant", "the Assertion IssueInstant is present and not in the future"),
+            new Step("subject", "the Subject has a NameID (whole, not split by comments)"),
+            new Step("bearer", "a bearer SubjectConfirmation with NotOnOrAfter ahead, this SP's ACS URL as "
+                    + "Recipient, no NotBefore, answering the expected request"),
+            new Step("conditions", "Conditions are present and their NotBefore / NotOnOrAfter window holds now"),
+            new Step("audience", "every AudienceRestriction names this SP's entity ID"),
+            new Step("conditions-understood", "no condition this SP does not understand"),
+            new Step("authn-statement", "an AuthnStatement with an AuthnInstant not in the future and an open "
+                    + "session"),
+            new Step("request-single-use", "the request this Response answers was not answered before"),
+            new Step("replay", "this Assertion ID was not accepted before"));
+
     private final SamlConfig config;
     private final String expectedInResponseTo;
+    private final boolean requestUnknown;
     private final Instant now;
     private final Duration skew;
+    private final CheckRecorder trace;
 
     ResponseCheck(SamlConfig config, String expectedInResponseTo) {
+        this(config, expectedInResponseTo, false, CheckRecorder.OFF);
+    }
+
+    private ResponseCheck(SamlConfig config, String expectedInResponseTo, boolean requestUnknown,
+                          CheckRecorder trace) {
         this.config = config;
         this.expectedInResponseTo = expectedInResponseTo;
+        this.requestUnknown = requestUnknown;
         this.now = config.clock().instant();
         this.skew = config.clockSkew();
+        this.trace = trace;
+    }
+
+    /**
+     * A dry run: every check as {@link #run} makes it, recorded; the replay cache is looked at, never written.
+     * With {@code requestUnknown}, InResponseTo is not checked (the caller does not know which request the
+     * Response answers).
+     */
+    static ValidationTrace trace(SamlConfig config, String samlResponseBase64, String expectedInResponseTo,
+                                 boolean requestUnknown) {
+        CheckRecorder recorder = CheckRecorder.of(PLAN);
+        VerifiedLogin login = null;
+        try {
+            login = new ResponseCheck(config, requestUnknown ? null : expectedInResponseTo, requestUnknown, recorder)
+                    .run(samlResponseBase64);
+        } catch (SamlValidationException e) {
+            String prefix = e.reason() + ": ";
+            String message = e.getMessage();
+            recorder.failed(e.reason().name(), message.startsWith(prefix) ? message.substring(prefix.length())
+                    : message);
+        }
+        return recorder.finish(VerifiedLogin.Protocol.SAML, login);
     }
 
     private static SamlValidationException fail(Reason reason, String message) {
@@ -103,7 +178,9 @@ final class ResponseCheck {
     }
 
     private VerifiedLogin check(String samlResponseBase64) {
+        trace.at("decode");
         byte[] xml = decode(samlResponseBase64);
+        trace.at("parse");
         Document doc;
         try {
             doc = OpenSaml.parse(xml);
@@ -119,9 +196,11 @@ final class ResponseCheck {
         if (census.tooDeep) {
             throw fail(Reason.MALFORMED_XML, "the XML nests deeper than " + MAX_DEPTH + " levels");
         }
+        trace.at("unique-ids");
         if (census.duplicateId) {
             throw fail(Reason.DUPLICATE_ID, "two elements carry the same ID");
         }
+        trace.at("schema");
         Response response;
         try {
             XMLObject object = OpenSaml.unmarshall(root);
@@ -135,52 +214,75 @@ final class ResponseCheck {
         if (response.getVersion() == null || !SAMLVersion.VERSION_20.equals(response.getVersion())) {
             throw fail(Reason.NOT_A_SAML2_RESPONSE, "the Response Version is not 2.0");
         }
+        trace.at("status");
         checkStatus(response);
 
+        trace.at("assertion-count");
         int direct = response.getAssertions().size() + response.getEncryptedAssertions().size();
         if (direct != 1) {
             throw fail(Reason.ASSERTION_COUNT, "the Response must hold exactly one Assertion or "
                     + "EncryptedAssertion as a direct child; it holds " + direct);
         }
         boolean encrypted = response.getEncryptedAssertions().size() == 1;
+        trace.at("wrapping");
         if (census.responses != 1 || census.assertions != (encrypted ? 0 : 1)
                 || census.encryptedAssertions != (encrypted ? 1 : 0)) {
             throw fail(Reason.WRAPPED_CONTENT, "an Assertion or Response appears outside its place in the Response");
         }
         Element directAssertionElement = encrypted ? response.getEncryptedAssertions().get(0).getDOM()
                 : response.getAssertions().get(0).getDOM();
+        trace.at("signature-placement");
         checkSignaturePlacement(census, root, directAssertionElement);
 
         Issuer responseIssuer = response.getIssuer();
         if (responseIssuer != null) {
+            trace.at("response-issuer");
             checkIssuer(responseIssuer, "Response");
+        } else {
+            trace.notApplicable("response-issuer", "the Response has no Issuer (optional there)");
         }
         boolean responseSigned = response.getSignature() != null;
         if (responseSigned) {
+            trace.at("response-signature");
             verifySignature(response, "Response");
+        } else {
+            trace.notApplicable("response-signature", "the Response is not signed");
         }
 
         Assertion assertion;
         if (encrypted) {
+            trace.at("decryption");
             assertion = decrypt(response.getEncryptedAssertions().get(0));
         } else {
+            trace.notApplicable("decryption", "the Assertion is not encrypted");
             assertion = response.getAssertions().get(0);
         }
         boolean assertionSigned = assertion.getSignature() != null;
         if (assertionSigned) {
+            trace.at("assertion-signature");
             verifySignature(assertion, "Assertion");
+        } else {
+            trace.notApplicable("assertion-signature", "the Assertion is not signed");
         }
+        trace.at("signed");
         if (!assertionSigned && !responseSigned) {
             throw fail(Reason.UNSIGNED, "neither the Assertion nor the Response is signed");
         }
 
+        trace.at("destination");
         String destination = response.getDestination();
         if (destination == null ? responseSigned : !destination.equals(config.acsUrl())) {
             throw fail(Reason.DESTINATION_MISMATCH, destination == null
                     ? "the signed Response has no Destination"
                     : "the Response Destination is not this SP's ACS URL");
         }
-        checkInResponseTo(response.getInResponseTo(), "Response");
+        if (requestUnknown) {
+            trace.notChecked("in-response-to", "no request ID was given, so InResponseTo (of the Response and the "
+                    + "bearer confirmation) is not checked");
+        } else {
+            trace.at("in-response-to");
+            checkInResponseTo(response.getInResponseTo(), "Response");
+        }
         return checkAssertion(assertion);
     }
 
@@ -333,6 +435,9 @@ final class ResponseCheck {
     }
 
     private void checkInResponseTo(String inResponseTo, String where) {
+        if (requestUnknown) {
+            return; // a dry run that does not know the request: reported as not checked
+        }
         if (expectedInResponseTo == null) {
             if (inResponseTo != null) {
                 throw fail(Reason.IN_RESPONSE_TO_MISMATCH, "the " + where
@@ -509,13 +614,16 @@ final class ResponseCheck {
     // ---- the assertion ----------------------------------------------------------------------------------------
 
     private VerifiedLogin checkAssertion(Assertion assertion) {
+        trace.at("assertion");
         if (assertion.getVersion() == null || !SAMLVersion.VERSION_20.equals(assertion.getVersion())) {
             throw fail(Reason.NOT_A_SAML2_RESPONSE, "the Assertion Version is not 2.0");
         }
         if (assertion.getID() == null || assertion.getID().isBlank()) {
             throw fail(Reason.MALFORMED_XML, "the Assertion has no ID");
         }
+        trace.at("assertion-issuer");
         checkIssuer(assertion.getIssuer(), "Assertion");
+        trace.at("issue-instant");
         Instant issued = assertion.getIssueInstant();
         if (issued == null) {
             throw fail(Reason.MALFORMED_XML, "the Assertion has no IssueInstant");
@@ -524,6 +632,7 @@ final class ResponseCheck {
             throw fail(Reason.NOT_YET_VALID, "the Assertion IssueInstant is in the future");
         }
 
+        trace.at("subject");
         Subject subject = assertion.getSubject();
         NameID nameId = subject == null ? null : subject.getNameID();
         String name = nameId == null ? null : nameId.getValue();
@@ -534,29 +643,48 @@ final class ResponseCheck {
             // belt and braces for the comment-injection family: the value must be the element's whole text
             throw fail(Reason.SUBJECT_MISSING, "the Subject NameID text is split");
         }
+        trace.at("bearer");
         Instant confirmationEnd = checkBearer(subject);
+        trace.at("conditions");
         Instant conditionsEnd = checkConditions(assertion.getConditions());
+        trace.at("authn-statement");
         Instant authnInstant = checkAuthnStatement(assertion);
 
         Map<String, List<String>> attributes = attributes(assertion);
 
         Instant expiresAt = (conditionsEnd == null || confirmationEnd.isBefore(conditionsEnd)
                 ? confirmationEnd : conditionsEnd).plus(skew);
-        recordFirstUse("request:" + expectedInResponseTo, expectedInResponseTo != null, expiresAt,
-                Reason.REQUEST_ALREADY_ANSWERED, "the request this Response answers was already answered");
-        recordFirstUse("assertion:" + config.idpEntityId() + "|" + assertion.getID(), true, expiresAt,
+        if (expectedInResponseTo != null) {
+            trace.at("request-single-use");
+            recordFirstUse("request:" + expectedInResponseTo, "request-single-use", expiresAt,
+                    Reason.REQUEST_ALREADY_ANSWERED, "the request this Response answers was already answered");
+        } else if (requestUnknown) {
+            trace.notChecked("request-single-use", "no request ID was given");
+        } else {
+            trace.notApplicable("request-single-use", "the Response is unsolicited: it answers no request");
+        }
+        trace.at("replay");
+        recordFirstUse("assertion:" + config.idpEntityId() + "|" + assertion.getID(), "replay", expiresAt,
                 Reason.REPLAYED, "this Assertion was already used");
         return new VerifiedLogin(VerifiedLogin.Protocol.SAML, assertion.getIssuer().getValue(), name,
                 assertion.getID(), authnInstant, expectedInResponseTo, attributes);
     }
 
-    private void recordFirstUse(String key, boolean applies, Instant expiresAt, Reason reason, String message) {
-        if (!applies) {
-            return;
-        }
+    private void recordFirstUse(String key, String check, Instant expiresAt, Reason reason, String message) {
         boolean first;
         try {
-            first = config.replayCache().firstUse(key, expiresAt);
+            if (trace.recording()) {
+                // a dry run looks, never records: explaining a login must not use it up
+                Optional<Boolean> used = config.replayCache().peek(key);
+                if (used.isEmpty()) {
+                    trace.notChecked(check, "the replay cache cannot be read without recording (looked at only "
+                            + "when it offers SamlReplayCache.peek)");
+                    return;
+                }
+                first = !used.get();
+            } else {
+                first = config.replayCache().firstUse(key, expiresAt);
+            }
         } catch (RuntimeException e) {
             LOG.warn("SAML replay cache failed ({}); refusing the login", e.getClass().getSimpleName());
             throw fail(Reason.REPLAY_CACHE_UNAVAILABLE, "the replay cache could not record the Assertion");
@@ -620,6 +748,7 @@ final class ResponseCheck {
         if (conditions.getNotOnOrAfter() != null && !now.minus(skew).isBefore(conditions.getNotOnOrAfter())) {
             throw fail(Reason.EXPIRED, "the Assertion Conditions NotOnOrAfter has passed");
         }
+        trace.at("audience");
         List<AudienceRestriction> restrictions = conditions.getAudienceRestrictions();
         if (restrictions.isEmpty()) {
             throw fail(Reason.AUDIENCE_MISMATCH, "the Assertion has no AudienceRestriction");
@@ -633,6 +762,7 @@ final class ResponseCheck {
                 throw fail(Reason.AUDIENCE_MISMATCH, "an AudienceRestriction does not name this SP's entity ID");
             }
         }
+        trace.at("conditions-understood");
         for (Condition condition : conditions.getConditions()) {
             // ProxyRestriction limits onward assertions only: nothing to enforce for a relying SP
             if (!(condition instanceof AudienceRestriction) && !(condition instanceof OneTimeUse)

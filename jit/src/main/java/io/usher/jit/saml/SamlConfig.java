@@ -88,6 +88,73 @@ public final class SamlConfig {
         return new Builder();
     }
 
+    /** The keys {@link #fromConfig} reads. */
+    public static final java.util.Set<String> CONFIG_KEYS = java.util.Set.of("spEntityId", "acsUrl", "idpEntityId",
+            "idpMetadata", "trustedCertificates", "clockSkew", "allowLegacyAlgorithms", "allowUnsolicited",
+            "maxResponseSize", "decryptionKey");
+
+    /**
+     * A builder set from flat configuration, so a host (or the CLI) can keep the SP settings as properties; add
+     * what properties cannot say (a clock, a shared replay cache) and {@code build()}:
+     * <pre>
+     * spEntityId            = https://wiki.example.com/saml        # required
+     * acsUrl                = https://wiki.example.com/saml/acs    # required
+     * idpMetadata           = /etc/wiki/idp-metadata.xml           # the IdP's entity ID and signing certificates
+     * idpEntityId           = https://idp.example.com              # or these two instead of (or to pick from) it
+     * trustedCertificates   = /etc/wiki/idp.pem, /etc/wiki/idp-next.pem   # PEM or DER, several per file allowed
+     * clockSkew             = 2m                                   # 30s, 2m, PT2M; at most 10 minutes
+     * allowLegacyAlgorithms = false
+     * allowUnsolicited      = false
+     * maxResponseSize       = 262144
+     * decryptionKey         = /etc/wiki/sp-key.pem                 # PKCS#8 RSA key, for EncryptedAssertion
+     * </pre>
+     * File paths are read now (relative ones from the working directory). Errors are {@link ConfigException}s
+     * naming the key; values and file contents are never echoed. Unknown keys are refused by name.
+     */
+    public static Builder fromConfig(java.util.Map<String, String> properties) {
+        io.usher.core.spi.ConnectorConfig cfg = io.usher.core.spi.ConnectorConfig.of(properties);
+        cfg.rejectUnknown(CONFIG_KEYS);
+        Builder b = builder();
+        b.spEntityId(cfg.require("spEntityId"));
+        b.acsUrl(cfg.require("acsUrl"));
+        java.util.Optional<String> metadata = cfg.optional("idpMetadata");
+        if (metadata.isPresent()) {
+            SamlMetadata.IdpMetadata idp = SamlMetadata.parseIdp(
+                    io.usher.jit.internal.ConfigFiles.text("idpMetadata", metadata.get()),
+                    cfg.optional("idpEntityId").orElse(null));
+            b.idp(idp);
+        } else {
+            b.idpEntityId(cfg.optional("idpEntityId").orElseThrow(() -> new ConfigException("idpEntityId",
+                    "is required (or give idpMetadata)")));
+        }
+        List<String> certs = cfg.list("trustedCertificates");
+        if (certs.isEmpty() && metadata.isEmpty()) {
+            throw new ConfigException("trustedCertificates", "is required (or give idpMetadata): the IdP's signing "
+                    + "certificate files");
+        }
+        for (String path : certs) {
+            for (X509Certificate c : io.usher.jit.internal.ConfigFiles.certificates("trustedCertificates", path)) {
+                try {
+                    b.trustedCertificate(c);
+                } catch (ConfigException e) {
+                    throw new ConfigException("trustedCertificates", e.getMessage().substring(
+                            e.getMessage().indexOf("': ") + 3));
+                }
+            }
+        }
+        if (cfg.optional("clockSkew").isPresent()) {
+            b.clockSkew(cfg.duration("clockSkew", DEFAULT_CLOCK_SKEW));
+        }
+        b.allowLegacyAlgorithms(cfg.bool("allowLegacyAlgorithms", false));
+        b.allowUnsolicited(cfg.bool("allowUnsolicited", false));
+        if (cfg.optional("maxResponseSize").isPresent()) {
+            b.maxResponseSize(cfg.intValue("maxResponseSize", DEFAULT_MAX_RESPONSE_SIZE, 4096, 4 * 1024 * 1024));
+        }
+        cfg.optional("decryptionKey").ifPresent(path -> b.decryptionKey(
+                io.usher.jit.internal.ConfigFiles.rsaPrivateKey("decryptionKey", path)));
+        return b;
+    }
+
     /** This SP's entity ID: the Audience every assertion must name. */
     public String spEntityId() {
         return spEntityId;

@@ -28,6 +28,15 @@ public interface SamlReplayCache {
     boolean firstUse(String key, Instant expiresAt);
 
     /**
+     * Whether {@code key} is recorded and not yet expired, without recording it: what a dry run
+     * ({@link SamlResponseValidator#trace}) uses, so that explaining a login never uses it up. The default answers
+     * empty (this cache cannot tell without writing); the dry run then reports the replay check as not checked.
+     */
+    default java.util.Optional<Boolean> peek(String key) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * An in-memory cache on Caffeine: entries expire at their own time, read from {@code clock}; it holds at most
      * {@code maxEntries} live keys and, when full, refuses new ones instead of evicting a live key (which would
      * let that key be replayed).
@@ -98,6 +107,13 @@ public interface SamlReplayCache {
                 return existing;
             });
             return first[0];
+        }
+
+        @Override
+        public java.util.Optional<Boolean> peek(String key) {
+            Objects.requireNonNull(key, "key");
+            Instant held = cache.getIfPresent(key);
+            return java.util.Optional.of(held != null && held.isAfter(clock.instant()));
         }
 
         /** How many keys are held (expired ones may linger until the next clean-up). */

@@ -1,5 +1,6 @@
 package io.usher.jit.saml;
 
+import io.usher.jit.ValidationTrace;
 import io.usher.jit.VerifiedLogin;
 import java.util.Objects;
 
@@ -59,5 +60,24 @@ public final class SamlResponseValidator {
     /** Validates an unsolicited (IdP-initiated) Response; refused unless the config allows them. */
     public VerifiedLogin validate(String samlResponseBase64) {
         return validate(samlResponseBase64, null);
+    }
+
+    /**
+     * A dry run of {@link #validate(String, String)}: the same checks, in the same order, each recorded with its
+     * verdict; the first refusal ends it as {@code validate} would end (same reason code), the checks after it are
+     * {@code NOT_REACHED}. Nothing is used up: the replay cache is only looked at ({@link SamlReplayCache#peek}),
+     * so the request stays unanswered and the Assertion unused. For explaining a login to an administrator
+     * ({@code io.usher.jit.explain.LoginExplainer}); never sign anyone in on a trace's login.
+     */
+    public ValidationTrace trace(String samlResponseBase64, String expectedInResponseTo) {
+        return ResponseCheck.trace(config, samlResponseBase64, expectedInResponseTo, false);
+    }
+
+    /**
+     * A dry run for a Response whose request is not known (an administrator pasting a captured Response): as
+     * {@link #trace(String, String)}, but InResponseTo and the request's single use are reported as not checked.
+     */
+    public ValidationTrace traceWithoutRequest(String samlResponseBase64) {
+        return ResponseCheck.trace(config, samlResponseBase64, null, true);
     }
 }
