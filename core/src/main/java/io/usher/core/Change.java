@@ -13,7 +13,7 @@ import java.util.Set;
  * @param key the store key of the user or group, or {@code null} when it does not exist yet
  * @param name the username or group name after the change
  * @param previousName the name before a rename, otherwise {@code null}
- * @param fields for updates, the names of the changed fields (never their values)
+ * @param fields for updates, the names of the changed fields (never their values), in the order given
  * @param memberKind for memberships, whether the member is a user or a group
  * @param memberName for memberships, the member's username or group name
  * @param reason why, in plain words (may be {@code null})
@@ -23,7 +23,9 @@ public record Change(ChangeKind kind, Origin origin, String key, String name, St
 
     public Change {
         Objects.requireNonNull(kind, "kind");
-        fields = fields == null ? Set.of() : Set.copyOf(fields);
+        // kept in the order given (User.changedFields names them in a fixed order), so reports and audit lines are stable
+        fields = fields == null || fields.isEmpty() ? Set.of()
+                : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(fields));
     }
 
     static Change of(ChangeKind kind, Origin origin, String key, String name, Set<String> fields, String reason) {

@@ -42,7 +42,7 @@ import java.util.Set;
  * @param previousName before a rename, otherwise {@code null}
  * @param memberKind for memberships: whether the member is a user or a group
  * @param memberName for memberships: the member's username or group name
- * @param fields the names of the fields written (for a create, every field the new record has), in name order
+ * @param fields the names of the fields written (for a create, every field the new record has), in the order the change names them
  * @param values the new values of those of {@code fields} that the allow-list names: a {@code String},
  *     {@code Boolean}, {@code List<String>}, or {@code null} for a cleared field
  */
@@ -61,7 +61,7 @@ public record AuditEvent(Instant time, String eventId, String sourceId, String r
         if (kind == null && outcome == AuditOutcome.APPLIED) {
             throw new IllegalArgumentException("an applied event needs its change kind");
         }
-        fields = fields == null ? Set.of() : Collections.unmodifiableSet(new java.util.TreeSet<>(fields));
+        fields = fields == null ? Set.of() : Collections.unmodifiableSet(new java.util.LinkedHashSet<>(fields));
         Map<String, Object> v = new LinkedHashMap<>();
         if (values != null) {
             values.forEach((k, val) -> {

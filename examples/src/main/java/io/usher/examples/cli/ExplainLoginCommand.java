@@ -54,17 +54,22 @@ import picocli.CommandLine.ParentCommand;
                 + "an unreadable input file.",
         footerHeading = "%nConfiguration file (properties):%n",
         footer = {
-                "  source.id = corp-sso                 # the JIT source (type = push, the default here)",
-                "  pipeline.username.case = lower       # and every other pipeline.* key, collision, ...",
-                "  jit.username.from = preferred_username, email   # jit.*: JitPolicy.fromConfig keys",
+                "  # the JIT source (type = push, the default here), and every other pipeline.* key, collision, ...",
+                "  source.id = corp-sso",
+                "  pipeline.username.case = lower",
+                "  # jit.*: JitPolicy.fromConfig keys",
+                "  jit.username.from = preferred_username, email",
                 "  jit.groups.from = groups",
                 "  jit.groups.mode = auto_create",
-                "  saml.spEntityId = https://wiki.example.com/saml # saml.*: SamlConfig.fromConfig keys",
+                "  # saml.*: SamlConfig.fromConfig keys",
+                "  saml.spEntityId = https://wiki.example.com/saml",
                 "  saml.acsUrl = https://wiki.example.com/saml/acs",
                 "  saml.idpMetadata = idp-metadata.xml",
-                "  oidc.issuer = https://login.corp.example      # oidc.*: OidcValidator.fromConfig keys",
+                "  # oidc.*: OidcValidator.fromConfig keys",
+                "  oidc.issuer = https://login.corp.example",
                 "  oidc.clientId = wiki",
                 "  oidc.jwksUri = https://login.corp.example/keys",
+                "Comments go on lines of their own (a # after a value is part of it).",
                 "jit.issuer defaults to the validator's IdP. Relative file paths are read from the configuration "
                         + "file's folder. Errors name the key, never the value."})
 final class ExplainLoginCommand implements Callable<Integer> {

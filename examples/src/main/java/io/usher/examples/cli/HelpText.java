@@ -33,9 +33,17 @@ final class HelpText {
         usage.footer(footer.toArray(new String[0]));
         for (CommandLine sub : root.getSubcommands().values()) {
             UsageMessageSpec u = sub.getCommandSpec().usageMessage();
-            if (!(sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) && u.footer().length == 0) {
-                u.footer(ExitCode.HELP);
+            if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand
+                    || java.util.Arrays.asList(u.footer()).contains(ExitCode.HELP)) {
+                continue;
             }
+            // a command's own footer (e.g. explain-login's example file) is kept, escaped as above, before the codes
+            List<String> own = new ArrayList<>();
+            for (String line : u.footer()) {
+                own.add(line.replace("${", "$${"));
+            }
+            own.add(ExitCode.HELP);
+            u.footer(own.toArray(new String[0]));
         }
     }
 
