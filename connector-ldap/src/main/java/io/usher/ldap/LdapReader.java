@@ -59,8 +59,9 @@ final class LdapReader implements AutoCloseable {
     /**
      * A paged search whose entries are converted as they arrive, off the calling thread, so that turning
      * entries into records overlaps with the caller's handling of the previous page. {@code convert} runs on
-     * the connection's reader thread as each entry is decoded, one entry at a time and in order (it may keep
-     * state that only it touches until this method returns: every page has been handed over by then); a null
+     * the page-reader thread (the SDK hands each entry to the search's listener there as it arrives from the
+     * connection's own reader thread), one entry at a time and in order (it may keep state that only it
+     * touches until this method returns: the page-reader thread has ended by then); a null
      * result is dropped; what it throws ends the read and is thrown here. {@code each} runs on the calling
      * thread. Only the converted records of a page wait for the caller, never the page's raw entries: a page
      * of 1,000 groups of 2,000 members each is ~180 MB as SDK entries and a few MB as records, and entries
@@ -157,12 +158,12 @@ final class LdapReader implements AutoCloseable {
             }
         }
 
-        /** This page's records so far; the search's completion hands them to this reader thread. */
+        /** This page's records so far (touched by this reader's thread only); handed over when the page ends. */
         private List<Object> current = new ArrayList<>();
         /** What {@code convert} threw; the rest of the page is skipped and the read ends with it. */
         private RuntimeException convertFailed;
 
-        /** Called by the connection's reader thread with each entry as it is decoded. */
+        /** Called on this reader's thread, during {@code connection.search}, with each entry as it arrives. */
         @Override
         public void searchEntryReturned(SearchResultEntry e) {
             if (convertFailed != null || stopped) {
