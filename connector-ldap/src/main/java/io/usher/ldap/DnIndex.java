@@ -89,29 +89,32 @@ final class DnIndex {
 
     /**
      * The id for a value's bytes compared ignoring ASCII case, null when there is none, or {@link #NON_ASCII}
-     * when the value has bytes outside ASCII.
+     * when there is none and the value has bytes outside ASCII (which bytes alone cannot lower-case: the
+     * caller decodes it). A value whose bytes equal a key once its ASCII letters are lowered is that key's DN
+     * whatever else it holds: the key is lower case, so the value lower-cases to it.
      */
     String get(byte[] value) {
         int h = 0;
-        for (byte b : value) {
-            if (b < 0) {
-                return NON_ASCII;
-            }
-            h = 31 * h + lower(b);
+        int all = 0;
+        for (byte b : value) { // branch-free: the hash folds case with | 0x20 (see hash)
+            all |= b;
+            h = 31 * h + (b | 0x20);
         }
         h = mix(h);
         int mask = table.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
             long t = table[slot];
             if (t == 0) {
-                return null;
+                return all < 0 ? NON_ASCII : null;
             }
             if (hashOf(t) != h) {
                 continue;
             }
             int e = entry(t);
-            if (meta[3 * e + 1] == value.length && equalsIgnoringAsciiCase(value, meta[3 * e])) {
-                return ids[e];
+            int off = meta[3 * e];
+            if (meta[3 * e + 1] == value.length && (Arrays.equals(keys, off, off + value.length, value, 0,
+                    value.length) || equalsIgnoringAsciiCase(value, off))) {
+                return ids[e]; // as the server printed it (compared in vectorised blocks), else ignoring case
             }
         }
     }
@@ -156,14 +159,15 @@ final class DnIndex {
     }
 
     /**
-     * The same hash for a stored key and for any probe that matches it: stored keys are lower case, probes are
-     * lowered byte by byte (ASCII) while hashing. A non-ASCII stored key hashes its bytes as they are; probes
-     * with non-ASCII bytes never come here.
+     * The same hash for a stored key and for any probe that matches it ignoring ASCII case: every byte counts
+     * with bit 0x20 set, which is what an ASCII letter and its lower case have in common (lower(b) | 0x20 ==
+     * b | 0x20 for every byte), so no branch per byte. It also folds a few non-letters together ('@' with
+     * '`', '[' with '{'): more candidates share a hash, and the comparison tells them apart.
      */
     private static int hash(byte[] k, int from, int to) {
         int h = 0;
         for (int i = from; i < to; i++) {
-            h = 31 * h + lower(k[i]);
+            h = 31 * h + (k[i] | 0x20);
         }
         return mix(h);
     }

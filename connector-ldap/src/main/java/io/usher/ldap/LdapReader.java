@@ -57,11 +57,15 @@ final class LdapReader implements AutoCloseable {
     }
 
     /**
-     * A paged search whose entries are converted on the reader thread, so that turning entries into records
-     * overlaps with the caller's handling of the previous page. {@code convert} runs on the reader thread, one
-     * entry at a time and in order (it may keep state that only it touches until this method returns: the
-     * reader thread has ended by then); a null result is dropped; what it throws ends the read and is thrown
-     * here. {@code each} runs on the calling thread.
+     * A paged search whose entries are converted as they arrive, off the calling thread, so that turning
+     * entries into records overlaps with the caller's handling of the previous page. {@code convert} runs on
+     * the page-reader thread (the SDK hands each entry to the search's listener there as it arrives from the
+     * connection's own reader thread), one entry at a time and in order (it may keep state that only it
+     * touches until this method returns: the page-reader thread has ended by then); a null
+     * result is dropped; what it throws ends the read and is thrown here. {@code each} runs on the calling
+     * thread. Only the converted records of a page wait for the caller, never the page's raw entries: a page
+     * of 1,000 groups of 2,000 members each is ~180 MB as SDK entries and a few MB as records, and entries
+     * that die at once are never copied by the garbage collector.
      */
     <T> void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
                    java.util.function.Function<SearchResultEntry, T> convert, Handler<T> each) throws SourceException {
@@ -86,7 +90,9 @@ final class LdapReader implements AutoCloseable {
     }
 
     /** Reads pages into a one-slot queue; the consumer takes them with {@link #next()}. */
-    private final class PageReader implements Runnable {
+    private final class PageReader implements Runnable, com.unboundid.ldap.sdk.SearchResultListener {
+        private static final long serialVersionUID = 1L;
+
         private final LDAPConnection connection;
         private final String base;
         private final Filter filter;
@@ -114,7 +120,9 @@ final class LdapReader implements AutoCloseable {
             try {
                 ASN1OctetString cookie = null;
                 do {
-                    SearchRequest r = new SearchRequest(base, SearchScope.SUB, filter, attributes);
+                    SearchRequest r = convert == null
+                            ? new SearchRequest(base, SearchScope.SUB, filter, attributes)
+                            : new SearchRequest(this, base, SearchScope.SUB, filter, attributes);
                     List<Control> controls = new ArrayList<>(extra);
                     controls.add(new SimplePagedResultsControl(config.pageSize, cookie, false));
                     r.setControls(controls);
@@ -123,7 +131,16 @@ final class LdapReader implements AutoCloseable {
                     if (stopped) {
                         return;
                     }
-                    pages.put(convert == null ? result.getSearchEntries() : converted(result.getSearchEntries()));
+                    if (convert == null) {
+                        pages.put(result.getSearchEntries());
+                    } else {
+                        if (convertFailed != null) {
+                            throw convertFailed;
+                        }
+                        List<Object> page = current;
+                        current = new ArrayList<>(page.size());
+                        pages.put(page);
+                    }
                     SimplePagedResultsControl back = SimplePagedResultsControl.get(result);
                     cookie = back == null ? null : back.getCookie();
                 } while (cookie != null && cookie.getValueLength() > 0 && !stopped);
@@ -141,15 +158,30 @@ final class LdapReader implements AutoCloseable {
             }
         }
 
-        private List<Object> converted(List<SearchResultEntry> entries) {
-            List<Object> out = new ArrayList<>(entries.size());
-            for (SearchResultEntry e : entries) {
+        /** This page's records so far (touched by this reader's thread only); handed over when the page ends. */
+        private List<Object> current = new ArrayList<>();
+        /** What {@code convert} threw; the rest of the page is skipped and the read ends with it. */
+        private RuntimeException convertFailed;
+
+        /** Called on this reader's thread, during {@code connection.search}, with each entry as it arrives. */
+        @Override
+        public void searchEntryReturned(SearchResultEntry e) {
+            if (convertFailed != null || stopped) {
+                return;
+            }
+            try {
                 Object o = convert.apply(e);
                 if (o != null) {
-                    out.add(o);
+                    current.add(o);
                 }
+            } catch (RuntimeException x) {
+                convertFailed = x;
             }
-            return out;
+        }
+
+        @Override
+        public void searchReferenceReturned(com.unboundid.ldap.sdk.SearchResultReference r) {
+            // referrals are not followed
         }
 
         /** The next page, or null at the end; a failed read surfaces here. */

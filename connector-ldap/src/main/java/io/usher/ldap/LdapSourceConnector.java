@@ -199,7 +199,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     private final class Resolver {
         final DnIndex users = new DnIndex();
         final DnIndex groups = new DnIndex();
-        final Map<String, String> logins = new HashMap<>();
+        /** Lower-case login → id, packed like the DNs (a million logins as a HashMap took ~90 MB). */
+        final DnIndex logins = new DnIndex();
         long outside;
         /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
         boolean lookup;

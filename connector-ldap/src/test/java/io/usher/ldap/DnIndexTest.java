@@ -28,8 +28,11 @@ class DnIndexTest {
         assertThat(ix.get(b("UID=JSmith,OU=People,DC=usher,DC=test"))).isEqualTo("id-1");
         assertThat(ix.get(b("uid=jsmith,ou=people,dc=usher"))).isNull();
         assertThat(ix.get(b("uid=jsmith,ou=people,dc=usher,dc=tesT "))).isNull();
-        // non-ASCII bytes cannot be lowered byte by byte: the caller goes the string way
-        assertThat(ix.get(b("cn=Montr\u00e9al,ou=groups,dc=usher,dc=test"))).isSameAs(DnIndex.NON_ASCII);
+        // non-ASCII bytes as stored (only ASCII letters differ in case): found from the bytes
+        assertThat(ix.get(b("cn=Montr\u00e9al,ou=groups,dc=usher,dc=test"))).isEqualTo("id-2");
+        // a non-ASCII upper-case letter cannot be lowered byte by byte: the caller goes the string way
+        assertThat(ix.get(b("cn=MONTR\u00c9AL,ou=groups,dc=usher,dc=test"))).isSameAs(DnIndex.NON_ASCII);
+        assertThat(ix.get(b("cn=nowhere-\u00e9,ou=groups,dc=usher,dc=test"))).isSameAs(DnIndex.NON_ASCII);
         assertThat(ix.get("cn=montr\u00e9al,ou=groups,dc=usher,dc=test")).isEqualTo("id-2");
         assertThat(ix.get("cn=nobody")).isNull();
         assertThat(ix.size()).isEqualTo(2);
@@ -76,11 +79,21 @@ class DnIndexTest {
             byte[] raw = b(p);
             String got = ix.get(raw);
             boolean ascii = p.chars().allMatch(c -> c < 0x80);
+            String asciiLowered = lowerAscii(p);
             if (ascii) {
                 assertThat(got).isEqualTo(map.get(p.toLowerCase(Locale.ROOT)));
+            } else if (map.containsKey(asciiLowered)) {
+                assertThat(got).isEqualTo(map.get(asciiLowered)); // found without decoding
+                assertThat(p.toLowerCase(Locale.ROOT)).isEqualTo(asciiLowered); // and rightly: the same DN
             } else {
                 assertThat(got).isSameAs(DnIndex.NON_ASCII);
             }
         }
+    }
+
+    private static String lowerAscii(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.chars().forEach(c -> b.append((char) (c >= 'A' && c <= 'Z' ? c + 32 : c)));
+        return b.toString();
     }
 }

@@ -95,7 +95,7 @@ final class SyncRun implements ChangeSink {
     private Auditing.Trail audit;
 
     // reconciliation state: ids only
-    private final Map<String, String> userKeys = new HashMap<>();
+    private final ExternalIdMap userKeys = new ExternalIdMap();
     /** Whether two external ids may share a store key (only through LINK): member lists then need dedup. */
     private boolean keysMayRepeat;
     /** Store key → username for this run's creates and renames (a dry run's planned users are in no store). */
@@ -758,7 +758,8 @@ final class SyncRun implements ChangeSink {
         if (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH) {
             return; // resolved right away by resolveOneGroupNow
         }
-        List<String> keys = new ArrayList<>(sg.memberUserIds().size());
+        String[] keys = new String[sg.memberUserIds().size()];
+        int n = 0;
         List<String> unresolved = null;
         for (String memberExt : sg.memberUserIds()) {
             String key = userKeys.getOrDefault(memberExt, NOT_SEEN);
@@ -768,10 +769,10 @@ final class SyncRun implements ChangeSink {
                 }
                 unresolved.add(memberExt); // perhaps a user the connector sends later: settled at the end
             } else if (key != null) {
-                keys.add(key);
+                keys[n++] = key;
             }
         }
-        st.userMembers = keys.toArray(new String[0]);
+        st.userMembers = n == keys.length ? keys : Arrays.copyOf(keys, n);
         st.unresolvedMembers = unresolved == null ? null : unresolved.toArray(new String[0]);
         st.childGroups = sg.memberGroupIds().toArray(new String[0]);
     }

@@ -53,16 +53,22 @@ public final class InMemoryUserStore implements UserStore {
     private final Map<String, Map<String, Set<String>>> userFieldIndex = new HashMap<>();
     private final Map<String, Map<String, Set<String>>> groupFieldIndex = new HashMap<>();
 
-    /** group key -> member keys, per kind; member key -> group keys, per kind. */
-    private final Map<MemberKind, Map<String, Set<String>>> members = new HashMap<>();
-    private final Map<MemberKind, Map<String, Set<String>>> memberOf = new HashMap<>();
+    /**
+     * Memberships by number, not by key: every key this store issues is {@code u<n>} or {@code g<n>} with
+     * {@code n} from {@link #sequence}, so a key finds its slot by parsing, with no hash lookup, and the sets
+     * hold ints (no string to load, hash or compare per member). {@code keyBySeq[n]} is the live key numbered
+     * {@code n} (null once deleted, and numbers are never reused), so a parsed number counts only when the
+     * whole key matches. Per group number: its direct user members and group members ({@link IntKeySet});
+     * per member number: the groups it is directly in ({@link #groupsOf}).
+     */
+    private String[] keyBySeq = new String[64];
+    private IntKeySet[] userMembers = new IntKeySet[64];
+    private IntKeySet[] groupMembers = new IntKeySet[64];
+    /** Per member number: null, an {@code int[]} (element 0 the count, then the group numbers), or an IntKeySet. */
+    private Object[] groupsOf = new Object[64];
 
     private InMemoryUserStore(boolean nested) {
         this.nested = nested;
-        for (MemberKind k : MemberKind.values()) {
-            members.put(k, new HashMap<>());
-            memberOf.put(k, new HashMap<>());
-        }
     }
 
     /** A store that keeps nested groups. */
@@ -126,7 +132,7 @@ public final class InMemoryUserStore implements UserStore {
             if (user.origin() != null && userByOrigin.containsKey(user.origin())) {
                 throw new ConflictException("origin", userByOrigin.get(user.origin()));
             }
-            User stored = user.withKey("u" + sequence.incrementAndGet());
+            User stored = user.withKey(newKey('u'));
             index(stored);
             return stored;
         });
@@ -164,7 +170,9 @@ public final class InMemoryUserStore implements UserStore {
                 return false;
             }
             unindex(old);
-            dropMemberships(MemberKind.USER, key);
+            int n = seq(key, 'u');
+            dropMemberships(MemberKind.USER, n);
+            keyBySeq[n] = null;
             return true;
         });
     }
@@ -236,7 +244,7 @@ public final class InMemoryUserStore implements UserStore {
             if (group.origin() != null && groupByOrigin.containsKey(group.origin())) {
                 throw new ConflictException("origin", groupByOrigin.get(group.origin()));
             }
-            Group stored = group.withKey("g" + sequence.incrementAndGet());
+            Group stored = group.withKey(newKey('g'));
             index(stored);
             return stored;
         });
@@ -274,18 +282,16 @@ public final class InMemoryUserStore implements UserStore {
                 return false;
             }
             unindex(old);
-            for (MemberKind kind : MemberKind.values()) {
-                Set<String> ms = members.get(kind).remove(key);
+            int g = seq(key, 'g');
+            for (IntKeySet[] byGroup : new IntKeySet[][] {userMembers, groupMembers}) {
+                IntKeySet ms = byGroup[g];
+                byGroup[g] = null;
                 if (ms != null) {
-                    for (String m : ms) {
-                        Set<String> of = memberOf.get(kind).get(m);
-                        if (of != null) {
-                            of.remove(key);
-                        }
-                    }
+                    ms.forEach(m -> removeGroupOf(m, g));
                 }
             }
-            dropMemberships(MemberKind.GROUP, key);
+            dropMemberships(MemberKind.GROUP, g);
+            keyBySeq[g] = null;
             return true;
         });
     }
@@ -317,34 +323,172 @@ public final class InMemoryUserStore implements UserStore {
 
     // ---------------------------------------------------------------- memberships
 
+    /** A new key: its kind's letter and the next number, with room for the number's slots. */
+    private String newKey(char kind) {
+        long n = sequence.incrementAndGet();
+        if (n >= Integer.MAX_VALUE - 8) {
+            throw new UsherException(UsherException.Code.STORE, "this in-memory store has issued all its keys");
+        }
+        int i = (int) n;
+        if (i >= keyBySeq.length) {
+            int len = Math.max(i + 1, keyBySeq.length * 2);
+            keyBySeq = java.util.Arrays.copyOf(keyBySeq, len);
+            userMembers = java.util.Arrays.copyOf(userMembers, len);
+            groupMembers = java.util.Arrays.copyOf(groupMembers, len);
+            groupsOf = java.util.Arrays.copyOf(groupsOf, len);
+        }
+        String key = kind + Integer.toString(i);
+        keyBySeq[i] = key;
+        return key;
+    }
+
+    /**
+     * The number of a live key of this kind ({@code 'u'} or {@code 'g'}), or -1: parsed, then checked against
+     * the key issued under that number, so a deleted, foreign or malformed key finds nothing.
+     */
+    private int seq(String key, char kind) {
+        if (key == null) {
+            return -1;
+        }
+        int len = key.length();
+        if (len < 2 || len > 11 || key.charAt(0) != kind) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 1; i < len; i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        if (n >= keyBySeq.length) {
+            return -1;
+        }
+        String live = keyBySeq[(int) n];
+        return live != null && live.equals(key) ? (int) n : -1;
+    }
+
+    private static char letter(MemberKind kind) {
+        return kind == MemberKind.USER ? 'u' : 'g';
+    }
+
+    private IntKeySet[] membersOf(MemberKind kind) {
+        return kind == MemberKind.USER ? userMembers : groupMembers;
+    }
+
     /** Removes the member from every group that holds it. Caller holds the write lock. */
-    private void dropMemberships(MemberKind kind, String memberKey) {
-        Set<String> of = memberOf.get(kind).remove(memberKey);
-        if (of != null) {
-            for (String g : of) {
-                Set<String> ms = members.get(kind).get(g);
-                if (ms != null) {
-                    ms.remove(memberKey);
+    private void dropMemberships(MemberKind kind, int member) {
+        Object of = groupsOf[member];
+        groupsOf[member] = null;
+        IntKeySet[] byGroup = membersOf(kind);
+        forEachGroupOf(of, g -> {
+            IntKeySet ms = byGroup[g];
+            if (ms != null) {
+                ms.remove(member);
+            }
+        });
+    }
+
+    private static void forEachGroupOf(Object of, java.util.function.IntConsumer action) {
+        if (of instanceof int[]) {
+            int[] a = (int[]) of;
+            for (int i = 1; i <= a[0]; i++) {
+                action.accept(a[i]);
+            }
+        } else if (of != null) {
+            ((IntKeySet) of).forEach(action);
+        }
+    }
+
+    /** Records that {@code member} is in {@code group}; false if it already was. */
+    private boolean addGroupOf(int member, int group) {
+        Object of = groupsOf[member];
+        if (of instanceof IntKeySet) {
+            return ((IntKeySet) of).add(group);
+        }
+        int[] a = (int[]) of;
+        if (a == null) {
+            a = new int[5];
+            groupsOf[member] = a;
+        }
+        int size = a[0];
+        for (int i = 1; i <= size; i++) {
+            if (a[i] == group) {
+                return false;
+            }
+        }
+        if (size == SMALL_MAX) {
+            IntKeySet large = new IntKeySet(size * 2);
+            for (int i = 1; i <= size; i++) {
+                large.add(a[i]);
+            }
+            large.add(group);
+            groupsOf[member] = large;
+            return true;
+        }
+        if (size + 1 == a.length) {
+            a = java.util.Arrays.copyOf(a, Math.min(SMALL_MAX + 1, a.length * 2));
+            groupsOf[member] = a;
+        }
+        a[size + 1] = group;
+        a[0] = size + 1;
+        return true;
+    }
+
+    /** The groups of one member are an array scanned in place up to this many, an {@link IntKeySet} beyond. */
+    private static final int SMALL_MAX = 16;
+
+    private void removeGroupOf(int member, int group) {
+        Object of = groupsOf[member];
+        if (of instanceof IntKeySet) {
+            ((IntKeySet) of).remove(group);
+        } else if (of != null) {
+            int[] a = (int[]) of;
+            for (int i = 1; i <= a[0]; i++) {
+                if (a[i] == group) {
+                    a[i] = a[a[0]];
+                    a[0]--;
+                    return;
                 }
             }
         }
     }
 
-    @Override
-    public Set<String> members(String groupKey, MemberKind kind) {
-        return read(() -> Set.copyOf(members.get(kind).getOrDefault(groupKey, Set.of())));
+    private Set<String> keysOf(IntKeySet numbers) {
+        if (numbers == null || numbers.size() == 0) {
+            return Set.of();
+        }
+        String[] out = new String[numbers.size()];
+        int[] i = {0};
+        numbers.forEach(n -> out[i[0]++] = keyBySeq[n]);
+        return Set.of(out);
     }
 
-    /** Answered under the read lock without copying the member set. */
+    @Override
+    public Set<String> members(String groupKey, MemberKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        return read(() -> {
+            int g = seq(groupKey, 'g');
+            return g < 0 ? Set.of() : keysOf(membersOf(kind)[g]);
+        });
+    }
+
+    /** Answered under the read lock without building the member set. */
     @Override
     public boolean hasExactly(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
+        Objects.requireNonNull(kind, "kind");
         return read(() -> {
-            Set<String> current = members.get(kind).getOrDefault(groupKey, Set.of());
-            if (current.size() != memberKeys.size()) {
+            int g = seq(groupKey, 'g');
+            IntKeySet current = g < 0 ? null : membersOf(kind)[g];
+            int size = current == null ? 0 : current.size();
+            if (size != memberKeys.size()) {
                 return false;
             }
+            char letter = letter(kind);
             for (String k : memberKeys) {
-                if (!current.contains(k)) {
+                int m = seq(k, letter);
+                if (m < 0 || !current.contains(m)) {
                     return false;
                 }
             }
@@ -354,80 +498,88 @@ public final class InMemoryUserStore implements UserStore {
 
     @Override
     public Set<String> groupsOf(MemberKind kind, String memberKey) {
-        return read(() -> Set.copyOf(memberOf.get(kind).getOrDefault(memberKey, Set.of())));
+        Objects.requireNonNull(kind, "kind");
+        return read(() -> {
+            int m = seq(memberKey, letter(kind));
+            if (m < 0 || groupsOf[m] == null) {
+                return Set.of();
+            }
+            List<String> out = new ArrayList<>();
+            forEachGroupOf(groupsOf[m], g -> out.add(keyBySeq[g]));
+            return Set.copyOf(out);
+        });
     }
 
     @Override
     public boolean addMember(String groupKey, MemberKind kind, String memberKey) {
+        Objects.requireNonNull(kind, "kind");
         return write(() -> {
-            if (!groups.containsKey(groupKey)) {
+            int g = seq(groupKey, 'g');
+            if (g < 0) {
                 throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
             }
-            if (kind == MemberKind.USER ? !users.containsKey(memberKey) : !groups.containsKey(memberKey)) {
+            int m = seq(memberKey, letter(kind));
+            if (m < 0) {
                 throw new UsherException(UsherException.Code.NOT_FOUND, "no " + kind.name().toLowerCase(Locale.ROOT)
                         + " with the given member key");
             }
             if (kind == MemberKind.GROUP && !nested) {
                 throw new UsherException(UsherException.Code.INVALID, "this store does not support nested groups");
             }
-            if (kind == MemberKind.GROUP && groupKey.equals(memberKey)) {
+            if (kind == MemberKind.GROUP && g == m) {
                 throw new UsherException(UsherException.Code.INVALID, "a group cannot contain itself");
             }
-            boolean added = members.get(kind).computeIfAbsent(groupKey, k -> new KeySet(4)).add(memberKey);
-            memberOf.get(kind).computeIfAbsent(memberKey, k -> new SmallKeySet()).add(groupKey);
+            IntKeySet[] byGroup = membersOf(kind);
+            if (byGroup[g] == null) {
+                byGroup[g] = new IntKeySet(4);
+            }
+            boolean added = byGroup[g].add(m);
+            addGroupOf(m, g);
             return added;
         });
     }
 
     /**
      * All or nothing: every key is checked before any is added, under one write lock, with one lookup of the
-     * group's member set.
+     * group's member set. Keys are checked by parsing their numbers, not looked up in a map.
      */
     @Override
     public int addMembers(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
         Objects.requireNonNull(kind, "kind");
         return write(() -> {
-            if (!groups.containsKey(groupKey)) {
+            int g = seq(groupKey, 'g');
+            if (g < 0) {
                 throw new UsherException(UsherException.Code.NOT_FOUND, "no group with the given key");
             }
-            Map<String, ?> known = kind == MemberKind.USER ? users : groups;
-            Map<String, Set<String>> of = memberOf.get(kind);
-            // one pass checks every key (all or nothing) and keeps each member's group set for the second: a
-            // member already in some group exists (its entry goes when it is deleted), so for most keys the
-            // set is the check and one lookup does for both
-            @SuppressWarnings("unchecked")
-            Set<String>[] sets = new Set[memberKeys.size()];
+            char letter = letter(kind);
+            int[] numbers = new int[memberKeys.size()];
             int i = 0;
-            for (String m : memberKeys) {
-                Set<String> groupsOfM = of.get(m);
-                if (groupsOfM == null && !known.containsKey(m)) {
+            for (String k : memberKeys) {
+                int m = seq(k, letter);
+                if (m < 0) {
                     throw new UsherException(UsherException.Code.NOT_FOUND, "no "
                             + kind.name().toLowerCase(Locale.ROOT) + " with the given member key");
                 }
-                if (kind == MemberKind.GROUP && groupKey.equals(m)) {
+                if (kind == MemberKind.GROUP && m == g) {
                     throw new UsherException(UsherException.Code.INVALID, "a group cannot contain itself");
                 }
-                sets[i++] = groupsOfM;
+                numbers[i++] = m;
             }
-            if (kind == MemberKind.GROUP && !nested && !memberKeys.isEmpty()) {
+            if (kind == MemberKind.GROUP && !nested && numbers.length > 0) {
                 throw new UsherException(UsherException.Code.INVALID, "this store does not support nested groups");
             }
-            Set<String> ms = members.get(kind).get(groupKey);
+            IntKeySet[] byGroup = membersOf(kind);
+            IntKeySet ms = byGroup[g];
             if (ms == null) {
-                ms = new KeySet(memberKeys.size());
-                members.get(kind).put(groupKey, ms);
+                ms = new IntKeySet(numbers.length);
+                byGroup[g] = ms;
             }
             int added = 0;
-            i = 0;
-            for (String m : memberKeys) {
+            for (int m : numbers) {
                 if (ms.add(m)) {
                     added++;
+                    addGroupOf(m, g);
                 }
-                Set<String> groupsOfM = sets[i++];
-                if (groupsOfM == null) {
-                    groupsOfM = of.computeIfAbsent(m, k -> new SmallKeySet()); // a key may repeat in the list
-                }
-                groupsOfM.add(groupKey);
             }
             return added;
         });
@@ -435,13 +587,16 @@ public final class InMemoryUserStore implements UserStore {
 
     @Override
     public boolean removeMember(String groupKey, MemberKind kind, String memberKey) {
+        Objects.requireNonNull(kind, "kind");
         return write(() -> {
-            Set<String> ms = members.get(kind).get(groupKey);
-            boolean removed = ms != null && ms.remove(memberKey);
-            Set<String> of = memberOf.get(kind).get(memberKey);
-            if (of != null) {
-                of.remove(groupKey);
+            int g = seq(groupKey, 'g');
+            int m = seq(memberKey, letter(kind));
+            if (g < 0 || m < 0) {
+                return false;
             }
+            IntKeySet ms = membersOf(kind)[g];
+            boolean removed = ms != null && ms.remove(m);
+            removeGroupOf(m, g);
             return removed;
         });
     }
@@ -540,12 +695,23 @@ public final class InMemoryUserStore implements UserStore {
 
     @Override
     public int memberCount(String groupKey, MemberKind kind) {
-        return read(() -> members.get(kind).getOrDefault(groupKey, Set.of()).size());
+        Objects.requireNonNull(kind, "kind");
+        return read(() -> {
+            int g = seq(groupKey, 'g');
+            IntKeySet ms = g < 0 ? null : membersOf(kind)[g];
+            return ms == null ? 0 : ms.size();
+        });
     }
 
     @Override
     public boolean isMember(String groupKey, MemberKind kind, String memberKey) {
-        return read(() -> members.get(kind).getOrDefault(groupKey, Set.of()).contains(memberKey));
+        Objects.requireNonNull(kind, "kind");
+        return read(() -> {
+            int g = seq(groupKey, 'g');
+            int m = seq(memberKey, letter(kind));
+            IntKeySet ms = g < 0 || m < 0 ? null : membersOf(kind)[g];
+            return ms != null && ms.contains(m);
+        });
     }
 
     // ---------------------------------------------------------------- extras for tests and demos
@@ -589,159 +755,88 @@ public final class InMemoryUserStore implements UserStore {
     }
 
     /**
-     * The groups one member is in: usually a handful, so an array scanned in place (one object where a
-     * HashSet takes eight: 100,000 users made 800,000 objects for the collector to copy), turning into a
-     * HashSet past {@value #ARRAY_MAX} keys. Guarded by the store's lock like everything else.
+     * A set of positive ints in one array (open addressing, linear probing, 0 for empty, removal by backward
+     * shift): the direct members of one group, or the groups of a member in many. A {@code HashSet<String>}
+     * kept a node per member and made every add load, hash and compare key strings; at 500,000 memberships
+     * this is half a million objects fewer for every collection to copy. Guarded by the store's lock.
      */
-    private static final class SmallKeySet extends java.util.AbstractSet<String> {
-        private static final int ARRAY_MAX = 16;
-        private String[] keys = new String[4];
-        private int size;
-        private Set<String> large;
-
-        @Override
-        public boolean contains(Object o) {
-            if (large != null) {
-                return large.contains(o);
-            }
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(o)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public boolean add(String k) {
-            Objects.requireNonNull(k);
-            if (large != null) {
-                return large.add(k);
-            }
-            if (contains(k)) {
-                return false;
-            }
-            if (size == ARRAY_MAX) {
-                large = new HashSet<>(java.util.Arrays.asList(keys).subList(0, size));
-                keys = null;
-                return large.add(k);
-            }
-            if (size == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, size * 2);
-            }
-            keys[size++] = k;
-            return true;
-        }
-
-        @Override
-        public boolean remove(Object o) {
-            if (large != null) {
-                return large.remove(o);
-            }
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(o)) {
-                    keys[i] = keys[--size];
-                    keys[size] = null;
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public int size() {
-            return large != null ? large.size() : size;
-        }
-
-        @Override
-        public java.util.Iterator<String> iterator() {
-            if (large != null) {
-                return large.iterator();
-            }
-            return java.util.Arrays.asList(keys).subList(0, size).iterator(); // read-only use: see callers
-        }
-    }
-
-    /**
-     * The direct members of one group: a hash set of keys in one array (open addressing, linear probing,
-     * removal by backward shift), where a {@code HashSet} keeps a node object per member: at 500,000
-     * memberships, half a million objects fewer for every collection to copy. Guarded by the store's lock;
-     * its iterator is read-only (nothing removes through it).
-     */
-    static final class KeySet extends java.util.AbstractSet<String> {
-        private String[] table;
+    static final class IntKeySet {
+        private int[] table;
         private int size;
 
-        KeySet(int expected) {
-            int capacity = 8;
+        IntKeySet(int expected) {
+            int capacity = 4;
             while (capacity * 3 < expected * 5) { // load factor at most 0.6
                 capacity <<= 1;
             }
-            table = new String[capacity];
+            table = new int[capacity];
         }
 
-        private static int slot(Object key, int mask) {
-            int h = key.hashCode() * 0x9E3779B9;
+        private static int slot(int key, int mask) {
+            int h = key * 0x9E3779B9;
             return (h ^ h >>> 16) & mask;
         }
 
-        @Override
-        public boolean contains(Object o) {
-            if (o == null) {
+        int size() {
+            return size;
+        }
+
+        boolean contains(int key) {
+            if (key <= 0) {
                 return false;
             }
             int mask = table.length - 1;
-            for (int i = slot(o, mask); ; i = (i + 1) & mask) {
-                String t = table[i];
-                if (t == null) {
+            for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+                int t = table[i];
+                if (t == 0) {
                     return false;
                 }
-                if (t.equals(o)) {
+                if (t == key) {
                     return true;
                 }
             }
         }
 
-        @Override
-        public boolean add(String key) {
-            Objects.requireNonNull(key);
+        boolean add(int key) {
+            if (key <= 0) {
+                throw new IllegalArgumentException("keys are positive");
+            }
             if ((size + 1) * 5 > table.length * 3) {
                 resize(table.length * 2);
             }
             int mask = table.length - 1;
             for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-                String t = table[i];
-                if (t == null) {
+                int t = table[i];
+                if (t == 0) {
                     table[i] = key;
                     size++;
                     return true;
                 }
-                if (t.equals(key)) {
+                if (t == key) {
                     return false;
                 }
             }
         }
 
-        @Override
-        public boolean remove(Object o) {
-            if (o == null) {
+        boolean remove(int key) {
+            if (key <= 0) {
                 return false;
             }
             int mask = table.length - 1;
-            int i = slot(o, mask);
+            int i = slot(key, mask);
             while (true) {
-                String t = table[i];
-                if (t == null) {
+                int t = table[i];
+                if (t == 0) {
                     return false;
                 }
-                if (t.equals(o)) {
+                if (t == key) {
                     break;
                 }
                 i = (i + 1) & mask;
             }
             // backward shift: move later keys of the run into the gap when their home slot allows it
             int gap = i;
-            for (int j = (gap + 1) & mask; table[j] != null; j = (j + 1) & mask) {
+            for (int j = (gap + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
                 int home = slot(table[j], mask);
                 boolean homeInGapToJ = gap <= j ? gap < home && home <= j : gap < home || home <= j;
                 if (!homeInGapToJ) {
@@ -749,19 +844,19 @@ public final class InMemoryUserStore implements UserStore {
                     gap = j;
                 }
             }
-            table[gap] = null;
+            table[gap] = 0;
             size--;
             return true;
         }
 
         private void resize(int capacity) {
-            String[] old = table;
-            table = new String[capacity];
+            int[] old = table;
+            table = new int[capacity];
             int mask = capacity - 1;
-            for (String k : old) {
-                if (k != null) {
+            for (int k : old) {
+                if (k != 0) {
                     int i = slot(k, mask);
-                    while (table[i] != null) {
+                    while (table[i] != 0) {
                         i = (i + 1) & mask;
                     }
                     table[i] = k;
@@ -769,38 +864,12 @@ public final class InMemoryUserStore implements UserStore {
             }
         }
 
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public java.util.Iterator<String> iterator() {
-            return new java.util.Iterator<>() {
-                private int next = advance(0);
-
-                private int advance(int from) {
-                    while (from < table.length && table[from] == null) {
-                        from++;
-                    }
-                    return from;
+        void forEach(java.util.function.IntConsumer action) {
+            for (int k : table) {
+                if (k != 0) {
+                    action.accept(k);
                 }
-
-                @Override
-                public boolean hasNext() {
-                    return next < table.length;
-                }
-
-                @Override
-                public String next() {
-                    if (next >= table.length) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    String k = table[next];
-                    next = advance(next + 1);
-                    return k;
-                }
-            };
+            }
         }
     }
 }

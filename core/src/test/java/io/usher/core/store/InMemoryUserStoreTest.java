@@ -63,14 +63,14 @@ class InMemoryUserStoreTest {
         assertThat(s.groupsOf(MemberKind.USER, v)).isEmpty();
     }
 
-    /** The open-addressing member set answers like a HashSet through any mix of adds and removes. */
+    /** The open-addressing int set answers like a HashSet through any mix of adds and removes. */
     @net.jqwik.api.Property(tries = 300)
-    void keySetBehavesLikeAHashSet(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 400)
-                                   List<@net.jqwik.api.constraints.IntRange(min = -60, max = 60) Integer> ops) {
-        InMemoryUserStore.KeySet set = new InMemoryUserStore.KeySet(0);
-        java.util.Set<String> expected = new java.util.HashSet<>();
+    void intKeySetBehavesLikeAHashSet(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 400)
+                                      List<@net.jqwik.api.constraints.IntRange(min = -60, max = 60) Integer> ops) {
+        InMemoryUserStore.IntKeySet set = new InMemoryUserStore.IntKeySet(0);
+        java.util.Set<Integer> expected = new java.util.HashSet<>();
         for (int op : ops) {
-            String key = "u" + Math.abs(op); // a small key space: many collisions, removals inside probe runs
+            int key = Math.abs(op) + 1; // a small key space: many collisions, removals inside probe runs
             if (op >= 0) {
                 assertThat(set.add(key)).isEqualTo(expected.add(key));
             } else {
@@ -78,10 +78,34 @@ class InMemoryUserStoreTest {
             }
             assertThat(set.size()).isEqualTo(expected.size());
         }
-        for (int k = 0; k <= 60; k++) {
-            assertThat(set.contains("u" + k)).isEqualTo(expected.contains("u" + k));
+        for (int k = 1; k <= 61; k++) {
+            assertThat(set.contains(k)).isEqualTo(expected.contains(k));
         }
-        assertThat(new java.util.HashSet<>(set)).isEqualTo(expected);
-        assertThat(set.contains(null)).isFalse();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        set.forEach(seen::add);
+        assertThat(seen).isEqualTo(expected);
+        assertThat(set.contains(0)).isFalse();
+        assertThat(set.contains(-1)).isFalse();
+    }
+
+    /** Keys that only look like the store's (deleted, foreign, malformed, of the other kind) find nothing. */
+    @Test
+    void membershipCallsWithKeysTheStoreDidNotIssueFindNothing() {
+        InMemoryUserStore s = new InMemoryUserStore();
+        String u = s.createUser(User.builder("someone").build()).key();
+        String g = s.createGroup(Group.local("team")).key();
+        assertThat(s.addMember(g, MemberKind.USER, u)).isTrue();
+        for (String bad : List.of("u99999", "x" + u.substring(1), u + "0", "u", "u-1", "u99999999999", g)) {
+            assertThat(s.isMember(g, MemberKind.USER, bad)).as(bad).isFalse();
+            assertThat(s.groupsOf(MemberKind.USER, bad)).as(bad).isEmpty();
+            assertThat(s.removeMember(g, MemberKind.USER, bad)).as(bad).isFalse();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> s.addMember(g, MemberKind.USER, bad)))
+                    .as(bad).isInstanceOf(io.usher.core.UsherException.class);
+        }
+        assertThat(s.members(u, MemberKind.USER)).isEmpty(); // a user's key is no group's
+        assertThat(s.deleteUser(u)).isTrue();
+        assertThat(s.isMember(g, MemberKind.USER, u)).isFalse();
+        assertThat(s.hasExactly(g, MemberKind.USER, List.of())).isTrue();
+        assertThat(s.hasExactly(g, MemberKind.USER, List.of(u))).isFalse();
     }
 }
