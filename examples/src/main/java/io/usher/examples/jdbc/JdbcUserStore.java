@@ -103,6 +103,8 @@ public final class JdbcUserStore implements UserStore {
                     + "attributes VARCHAR(1000000) NOT NULL DEFAULT '{}', "
                     + "CONSTRAINT usher_groups_name UNIQUE (name_key), "
                     + "CONSTRAINT usher_groups_origin UNIQUE (origin_source, origin_id))",
+            // tables made before groups had attributes
+            "ALTER TABLE usher_groups ADD COLUMN IF NOT EXISTS attributes VARCHAR(1000000) DEFAULT '{}' NOT NULL",
             "CREATE INDEX IF NOT EXISTS usher_groups_source ON usher_groups (origin_source)",
             "CREATE TABLE IF NOT EXISTS usher_group_users ("
                     + "group_id BIGINT NOT NULL REFERENCES usher_groups (id) ON DELETE CASCADE, "
