@@ -1,5 +1,7 @@
 package io.usher.core.audit;
 
+import io.usher.core.MovableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

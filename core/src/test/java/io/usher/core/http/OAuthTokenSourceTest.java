@@ -1,5 +1,7 @@
 package io.usher.core.http;
 
+import io.usher.core.MovableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class OAuthTokenSourceTest {
     private final Loopback server = new Loopback();
-    private final Loopback.TestClock clock = new Loopback.TestClock(Instant.parse("2026-11-29T08:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-29T08:00:00Z"));
     private final Loopback.RecordingSleeper sleeper = new Loopback.RecordingSleeper();
     private final AtomicInteger forms = new AtomicInteger();
 

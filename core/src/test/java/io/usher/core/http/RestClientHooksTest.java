@@ -1,5 +1,7 @@
 package io.usher.core.http;
 
+import io.usher.core.MovableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +30,7 @@ class RestClientHooksTest {
     }
 
     private RestClient.Builder client() {
-        return RestClient.builder(server.uri("/api/v1")).sleeper(sleeper).clock(new Loopback.TestClock(NOW));
+        return RestClient.builder(server.uri("/api/v1")).sleeper(sleeper).clock(new MovableClock(NOW));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.usher.core.http;
 
+import io.usher.core.MovableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +30,7 @@ class RestClientTest {
     private static final Instant NOW = Instant.parse("2026-11-29T08:00:00Z");
     private final Loopback server = new Loopback();
     private final Loopback.RecordingSleeper sleeper = new Loopback.RecordingSleeper();
-    private final Loopback.TestClock clock = new Loopback.TestClock(NOW);
+    private final MovableClock clock = new MovableClock(NOW);
 
     @AfterEach
     void stop() {

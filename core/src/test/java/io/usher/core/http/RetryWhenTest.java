@@ -1,5 +1,7 @@
 package io.usher.core.http;
 
+import io.usher.core.MovableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ class RetryWhenTest {
     private RestClient client() {
         AccessToken t = AccessToken.of("tok", NOW.plusSeconds(3600));
         return RestClient.builder(server.uri("/admin")).tokenSource(() -> t).sleeper(sleeper)
-                .clock(new Loopback.TestClock(NOW)).random(new RandomGenerator() {
+                .clock(new MovableClock(NOW)).random(new RandomGenerator() {
                     @Override public long nextLong() { return 0; }
                     @Override public double nextDouble() { return 0.5; }
                 })

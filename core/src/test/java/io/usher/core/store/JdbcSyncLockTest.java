@@ -1,5 +1,7 @@
 package io.usher.core.store;
 
+import io.usher.core.MovableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class JdbcSyncLockTest {
     private static final Duration LEASE = Duration.ofMinutes(5);
     private final DataSource db = H2.fresh();
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = new MovableClock();
     private final JdbcSyncLock nodeA = lock("node-a");
     private final JdbcSyncLock nodeB = lock("node-b");
 

@@ -1,4 +1,4 @@
-package io.usher.core.audit;
+package io.usher.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,23 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand (core cannot use testkit's ManualClock: testkit depends on core). */
-final class MovableClock extends Clock {
+/**
+ * A clock core's tests move by hand (core cannot use testkit's ManualClock: testkit depends on core).
+ * Thread-safe for one mover and many readers.
+ */
+public final class MovableClock extends Clock {
     private volatile Instant now;
 
-    MovableClock(Instant start) {
+    public MovableClock(Instant start) {
         now = start;
     }
 
-    void advance(Duration d) {
+    /** A clock at 2026-11-29T08:00:00Z. */
+    public MovableClock() {
+        this(Instant.parse("2026-11-29T08:00:00Z"));
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
