@@ -330,6 +330,10 @@ public final class Websudo {
     }
 
     private WebsudoGrant verify(WebsudoChallenge ch, VerifiedLogin login, String expectedResponseTo) {
+        if (login.dryRun()) {
+            throw new WebsudoException(WebsudoException.Reason.PROOF_INVALID, "the proof comes from a validator's dry "
+                    + "run (trace), which does not record it as used; validate it");
+        }
         if (login.inResponseTo() == null || !MessageDigest.isEqual(
                 login.inResponseTo().getBytes(StandardCharsets.UTF_8),
                 expectedResponseTo.getBytes(StandardCharsets.UTF_8))) {

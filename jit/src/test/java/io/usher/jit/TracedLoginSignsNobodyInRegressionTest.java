@@ -32,16 +32,19 @@ class TracedLoginSignsNobodyInRegressionTest {
         ValidationTrace trace = f.validator.trace(idToken, null); // nonce not known: reported as not checked
         assertThat(trace.accepted()).isTrue();
         assertThat(trace.login()).isNotNull();
+        assertThat(trace.login().dryRun()).isTrue();
 
         for (int i = 0; i < 2; i++) { // twice: a trace uses nothing up, so it would be a replay as well
             assertThatThrownBy(() -> f.jit.provision(trace.login())).isInstanceOf(JitException.class)
-                    .hasMessageContaining("dry run");
+                    .hasMessageContaining("dry run")
+                    .satisfies(e -> assertThat(((JitException) e).reason()).isEqualTo(JitException.Reason.DRY_RUN));
         }
         assertThat(f.store.findUserByOrigin(f.jit.originOf(trace.login()))).isEmpty();
         assertThat(f.lastLogins.lastLogin(f.jit.originOf(trace.login()))).isEmpty();
 
         // the real login with the same token still works: the trace used nothing up
         VerifiedLogin real = f.validator.validate(idToken, IdTokenExpectations.nonce(nonce));
+        assertThat(real.dryRun()).isFalse();
         assertThat(f.jit.provision(real).action()).isEqualTo(JitResult.Action.CREATED);
     }
 
