@@ -88,6 +88,15 @@ public final class Websudo {
     /** Per admin the ids of its pending challenges, oldest first; guarded by {@link #pending}. */
     private final Map<String, LinkedHashSet<String>> pendingByUser = new HashMap<>();
     private final SingleUse usedProofs;
+    /**
+     * Per stripe of session ids, how many drops it has seen; guarded by the stripe's lock ({@link #STRIPES}). A
+     * touch writes its extended window back only if no drop of a session in its stripe came between its read and
+     * its write, so a drop is never undone by a request in flight (a drop of another session of the stripe merely
+     * skips one extension).
+     */
+    private final long[] drops = new long[STRIPES];
+    private final Object[] stripeLocks = new Object[STRIPES];
+    private static final int STRIPES = 64;
 
     private Websudo(Builder b) {
         this.store = b.store;
@@ -104,6 +113,13 @@ public final class Websudo {
         this.maxPending = b.maxPending;
         this.maxPendingPerUser = b.maxPendingPerUser;
         this.usedProofs = new SingleUse(b.clock, Math.max(1000, b.maxPending));
+        for (int i = 0; i < STRIPES; i++) {
+            stripeLocks[i] = new Object();
+        }
+    }
+
+    private static int stripe(String sessionId) {
+        return Math.floorMod(sessionId.hashCode(), STRIPES);
     }
 
     public static Builder builder() {
@@ -253,9 +269,17 @@ public final class Websudo {
 
     /**
      * The session's open window, extended to now + window when rolling (call it on each admin request);
-     * empty when there is none or it expired.
+     * empty when there is none or it expired. A {@link #drop} made while it runs is never undone by its write
+     * (within this object; hosts sharing {@link WebsudoSessions} across nodes route a session's requests to one
+     * node, as for challenges).
      */
     public Optional<WebsudoGrant> touch(String sessionId, String userKey) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        int s = stripe(sessionId);
+        long dropsBefore;
+        synchronized (stripeLocks[s]) {
+            dropsBefore = drops[s];
+        }
         Optional<WebsudoGrant> g = current(sessionId, userKey);
         if (g.isEmpty() || !rolling) {
             return g;
@@ -263,14 +287,25 @@ public final class Websudo {
         Instant until = clock.instant().plus(window);
         Instant cap = g.get().grantedAt().plus(maxLifetime);
         WebsudoGrant extended = g.get().extendedTo(until.isAfter(cap) ? cap : until);
-        sessions.put(sessionId, extended);
-        return Optional.of(extended);
+        synchronized (stripeLocks[s]) {
+            if (drops[s] == dropsBefore) {
+                sessions.put(sessionId, extended);
+                return Optional.of(extended);
+            }
+        }
+        // a drop came between the read and the write: writing back would reopen what was closed; answer what is
+        // stored now, unextended (a drop of another session of the stripe merely skips this extension)
+        return current(sessionId, userKey);
     }
 
     /** Ends the session's window ("drop websudo") and any pending challenge. */
     public void drop(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
-        sessions.remove(sessionId);
+        int s = stripe(sessionId);
+        synchronized (stripeLocks[s]) {
+            drops[s]++;
+            sessions.remove(sessionId);
+        }
         synchronized (pending) {
             String ch = pendingBySession.get(sessionId);
             if (ch != null) {
