@@ -285,7 +285,7 @@ public final class Websudo {
             return g;
         }
         Instant until = clock.instant().plus(window);
-        Instant cap = g.get().grantedAt().plus(maxLifetime);
+        Instant cap = lifetimeEnd(g.get());
         WebsudoGrant extended = g.get().extendedTo(until.isAfter(cap) ? cap : until);
         synchronized (stripeLocks[s]) {
             if (drops[s] == dropsBefore) {
@@ -322,7 +322,7 @@ public final class Websudo {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        if (!now.isBefore(g.get().expiresAt()) || !now.isBefore(g.get().grantedAt().plus(maxLifetime))) {
+        if (!now.isBefore(g.get().expiresAt()) || !now.isBefore(lifetimeEnd(g.get()))) {
             sessions.remove(sessionId);
             return Optional.empty();
         }
@@ -333,6 +333,15 @@ public final class Websudo {
             return Optional.empty();
         }
         return g;
+    }
+
+    /**
+     * When a window ends however active the admin: {@link #maxLifetime} after the re-authentication that opened it
+     * (the grant's time when that is earlier: an authentication time within the skew ahead of ours).
+     */
+    private Instant lifetimeEnd(WebsudoGrant g) {
+        Instant from = g.authenticatedAt().isBefore(g.grantedAt()) ? g.authenticatedAt() : g.grantedAt();
+        return from.plus(maxLifetime);
     }
 
     private WebsudoChallenge take(String sessionId, String userKey, String challengeId) {
@@ -395,7 +404,9 @@ public final class Websudo {
         if (!usedProofs.use(login.issuer() + "|" + login.proofId(), ch.expiresAt().plus(skew))) {
             throw new WebsudoException(WebsudoException.Reason.REPLAYED, "this proof was already used");
         }
-        WebsudoGrant grant = new WebsudoGrant(ch.userKey(), login.authenticatedAt(), now, now.plus(window));
+        WebsudoGrant opened = new WebsudoGrant(ch.userKey(), login.authenticatedAt(), now, now.plus(window));
+        Instant cap = lifetimeEnd(opened);
+        WebsudoGrant grant = opened.expiresAt().isAfter(cap) ? opened.extendedTo(cap) : opened;
         sessions.put(ch.sessionId(), grant);
         LOG.info("websudo granted to user {} until {}", ch.userKey(), grant.expiresAt());
         return grant;
