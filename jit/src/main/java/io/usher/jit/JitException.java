@@ -25,7 +25,9 @@ public final class JitException extends UsherException {
         /** The username is held by another user the policy may not take over. */
         USERNAME_TAKEN(Code.CONFLICT),
         /** The host's store failed. */
-        STORE(Code.STORE);
+        STORE(Code.STORE),
+        /** The login is a validator's dry run ({@code trace}), not a validated sign-in. */
+        DRY_RUN(Code.INVALID);
 
         private final Code code;
 

@@ -94,6 +94,10 @@ public final class JitProvisioner {
      */
     public JitResult provision(VerifiedLogin login) {
         Objects.requireNonNull(login, "login");
+        if (login.dryRun()) {
+            throw new JitException(JitException.Reason.DRY_RUN, "the login comes from a validator's dry run (trace),"
+                    + " which neither records the proof as used nor makes every check; sign in with validate");
+        }
         if (!policy.issuer().equals(login.issuer())) {
             throw new JitException(JitException.Reason.WRONG_ISSUER, "the login comes from another identity "
                     + "provider than source '" + policy.sourceId() + "' takes");

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param checks   every check, in order
  * @param login    the verified login when no check failed (some may be {@link Verdict#NOT_CHECKED}), else null.
  *                 A dry run's login was not recorded as used and may have skipped checks: explain it, never sign
- *                 anyone in with it ({@code validate} is the only way to a login the host may trust)
+ *                 anyone in with it ({@code validate} is the only way to a login the host may trust). It is
+ *                 marked {@link VerifiedLogin#dryRun()}, and {@link JitProvisioner} and {@link Websudo} refuse it
  */
 public record ValidationTrace(VerifiedLogin.Protocol protocol, List<Check> checks, VerifiedLogin login) {
 
@@ -57,6 +58,7 @@ public record ValidationTrace(VerifiedLogin.Protocol protocol, List<Check> check
         if (login != null && checks.stream().anyMatch(c -> c.verdict() == Verdict.FAILED)) {
             throw new IllegalArgumentException("a trace with a failed check has no login");
         }
+        login = login == null ? null : login.asDryRun();
     }
 
     /** Whether no performed check failed (the login was accepted, perhaps with some checks not made). */

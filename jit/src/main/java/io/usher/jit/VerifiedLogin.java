@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param inResponseTo    the request this login answers (SAML InResponseTo, OIDC {@code nonce}), or null when
  *                        IdP-initiated
  * @param attributes      every attribute or claim, by name, values as strings (group claims included)
+ * @param dryRun          true for the login of a validator's dry run ({@link ValidationTrace#login()}): its proof was
+ *                        not recorded as used and some checks may not have been made, so {@link JitProvisioner} and
+ *                        {@link Websudo} refuse it; false for {@code validate}'s answer
  */
 public record VerifiedLogin(
         Protocol protocol,
@@ -30,7 +33,8 @@ public record VerifiedLogin(
         String proofId,
         Instant authenticatedAt,
         String inResponseTo,
-        Map<String, List<String>> attributes) {
+        Map<String, List<String>> attributes,
+        boolean dryRun) {
 
     /** The login routes. */
     public enum Protocol { SAML, OIDC }
@@ -45,6 +49,18 @@ public record VerifiedLogin(
         attributes.values().forEach(Objects::requireNonNull);
         attributes = attributes.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 Map.Entry::getKey, e -> List.copyOf(e.getValue())));
+    }
+
+    /** A login that passed every check of {@code validate} (not a dry run's). */
+    public VerifiedLogin(Protocol protocol, String issuer, String subject, String proofId, Instant authenticatedAt,
+                         String inResponseTo, Map<String, List<String>> attributes) {
+        this(protocol, issuer, subject, proofId, authenticatedAt, inResponseTo, attributes, false);
+    }
+
+    /** The same login marked as a dry run's (itself when it is one). */
+    VerifiedLogin asDryRun() {
+        return dryRun ? this : new VerifiedLogin(protocol, issuer, subject, proofId, authenticatedAt, inResponseTo,
+                attributes, true);
     }
 
     /** The first value of an attribute, or null. */

@@ -88,6 +88,15 @@ public final class Websudo {
     /** Per admin the ids of its pending challenges, oldest first; guarded by {@link #pending}. */
     private final Map<String, LinkedHashSet<String>> pendingByUser = new HashMap<>();
     private final SingleUse usedProofs;
+    /**
+     * Per stripe of session ids, how many drops it has seen; guarded by the stripe's lock ({@link #STRIPES}). A
+     * touch writes its extended window back only if no drop of a session in its stripe came between its read and
+     * its write, so a drop is never undone by a request in flight (a drop of another session of the stripe merely
+     * skips one extension).
+     */
+    private final long[] drops = new long[STRIPES];
+    private final Object[] stripeLocks = new Object[STRIPES];
+    private static final int STRIPES = 64;
 
     private Websudo(Builder b) {
         this.store = b.store;
@@ -104,6 +113,13 @@ public final class Websudo {
         this.maxPending = b.maxPending;
         this.maxPendingPerUser = b.maxPendingPerUser;
         this.usedProofs = new SingleUse(b.clock, Math.max(1000, b.maxPending));
+        for (int i = 0; i < STRIPES; i++) {
+            stripeLocks[i] = new Object();
+        }
+    }
+
+    private static int stripe(String sessionId) {
+        return Math.floorMod(sessionId.hashCode(), STRIPES);
     }
 
     public static Builder builder() {
@@ -253,24 +269,43 @@ public final class Websudo {
 
     /**
      * The session's open window, extended to now + window when rolling (call it on each admin request);
-     * empty when there is none or it expired.
+     * empty when there is none or it expired. A {@link #drop} made while it runs is never undone by its write
+     * (within this object; hosts sharing {@link WebsudoSessions} across nodes route a session's requests to one
+     * node, as for challenges).
      */
     public Optional<WebsudoGrant> touch(String sessionId, String userKey) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        int s = stripe(sessionId);
+        long dropsBefore;
+        synchronized (stripeLocks[s]) {
+            dropsBefore = drops[s];
+        }
         Optional<WebsudoGrant> g = current(sessionId, userKey);
         if (g.isEmpty() || !rolling) {
             return g;
         }
         Instant until = clock.instant().plus(window);
-        Instant cap = g.get().grantedAt().plus(maxLifetime);
+        Instant cap = lifetimeEnd(g.get());
         WebsudoGrant extended = g.get().extendedTo(until.isAfter(cap) ? cap : until);
-        sessions.put(sessionId, extended);
-        return Optional.of(extended);
+        synchronized (stripeLocks[s]) {
+            if (drops[s] == dropsBefore) {
+                sessions.put(sessionId, extended);
+                return Optional.of(extended);
+            }
+        }
+        // a drop came between the read and the write: writing back would reopen what was closed; answer what is
+        // stored now, unextended (a drop of another session of the stripe merely skips this extension)
+        return current(sessionId, userKey);
     }
 
     /** Ends the session's window ("drop websudo") and any pending challenge. */
     public void drop(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
-        sessions.remove(sessionId);
+        int s = stripe(sessionId);
+        synchronized (stripeLocks[s]) {
+            drops[s]++;
+            sessions.remove(sessionId);
+        }
         synchronized (pending) {
             String ch = pendingBySession.get(sessionId);
             if (ch != null) {
@@ -287,7 +322,7 @@ public final class Websudo {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        if (!now.isBefore(g.get().expiresAt()) || !now.isBefore(g.get().grantedAt().plus(maxLifetime))) {
+        if (!now.isBefore(g.get().expiresAt()) || !now.isBefore(lifetimeEnd(g.get()))) {
             sessions.remove(sessionId);
             return Optional.empty();
         }
@@ -298,6 +333,15 @@ public final class Websudo {
             return Optional.empty();
         }
         return g;
+    }
+
+    /**
+     * When a window ends however active the admin: {@link #maxLifetime} after the re-authentication that opened it
+     * (the grant's time when that is earlier: an authentication time within the skew ahead of ours).
+     */
+    private Instant lifetimeEnd(WebsudoGrant g) {
+        Instant from = g.authenticatedAt().isBefore(g.grantedAt()) ? g.authenticatedAt() : g.grantedAt();
+        return from.plus(maxLifetime);
     }
 
     private WebsudoChallenge take(String sessionId, String userKey, String challengeId) {
@@ -330,6 +374,10 @@ public final class Websudo {
     }
 
     private WebsudoGrant verify(WebsudoChallenge ch, VerifiedLogin login, String expectedResponseTo) {
+        if (login.dryRun()) {
+            throw new WebsudoException(WebsudoException.Reason.PROOF_INVALID, "the proof comes from a validator's dry "
+                    + "run (trace), which does not record it as used; validate it");
+        }
         if (login.inResponseTo() == null || !MessageDigest.isEqual(
                 login.inResponseTo().getBytes(StandardCharsets.UTF_8),
                 expectedResponseTo.getBytes(StandardCharsets.UTF_8))) {
@@ -356,7 +404,9 @@ public final class Websudo {
         if (!usedProofs.use(login.issuer() + "|" + login.proofId(), ch.expiresAt().plus(skew))) {
             throw new WebsudoException(WebsudoException.Reason.REPLAYED, "this proof was already used");
         }
-        WebsudoGrant grant = new WebsudoGrant(ch.userKey(), login.authenticatedAt(), now, now.plus(window));
+        WebsudoGrant opened = new WebsudoGrant(ch.userKey(), login.authenticatedAt(), now, now.plus(window));
+        Instant cap = lifetimeEnd(opened);
+        WebsudoGrant grant = opened.expiresAt().isAfter(cap) ? opened.extendedTo(cap) : opened;
         sessions.put(ch.sessionId(), grant);
         LOG.info("websudo granted to user {} until {}", ch.userKey(), grant.expiresAt());
         return grant;

@@ -53,9 +53,19 @@ public final class InMemoryScimTokenStore implements ScimTokenStore {
         return this;
     }
 
-    /** Replaces the stored token with {@code token}'s id (new scopes or expiry); false when there is none. */
+    /**
+     * Replaces the stored token with {@code token}'s id (new scopes or expiry); false when there is none.
+     *
+     * @throws IllegalArgumentException if another stored token (another id) has the same digest
+     */
     public synchronized boolean replace(ScimToken token) {
         Objects.requireNonNull(token, "token");
+        for (ScimToken t : tokens) {
+            if (!t.id().equals(token.id()) && t.digest().equals(token.digest())) {
+                throw new IllegalArgumentException("token '" + token.id() + "' is the same as stored token '"
+                        + t.id() + "'");
+            }
+        }
         List<ScimToken> next = new ArrayList<>(tokens);
         for (int i = 0; i < next.size(); i++) {
             if (next.get(i).id().equals(token.id())) {

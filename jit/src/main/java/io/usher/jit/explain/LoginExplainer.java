@@ -180,7 +180,7 @@ public final class LoginExplainer {
                 ? preview.user().emails().get(0) : null;
         JitResult result;
         try {
-            result = scratch.provisioner.provision(login);
+            result = scratch.provisioner.provision(forScratch(login));
         } catch (JitException e) {
             String prefix = e.reason() + ": ";
             String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
@@ -219,6 +219,15 @@ public final class LoginExplainer {
             groups.add(new GroupPlan(name, GroupChange.REMOVE, rule != null ? rule : "not listed in the claim", null));
         }
         return new LoginExplanation(validation, policy.sourceId(), user, values, groups, result.warnings());
+    }
+
+    /**
+     * The trace's login without its dry-run mark, for the scratch provisioner only (which refuses a marked one, as
+     * the host's does): its writes land in the scratch copy, never in the host's store.
+     */
+    private static VerifiedLogin forScratch(VerifiedLogin login) {
+        return new VerifiedLogin(login.protocol(), login.issuer(), login.subject(), login.proofId(),
+                login.authenticatedAt(), login.inResponseTo(), login.attributes(), false);
     }
 
     /** Which attribute or claim gave the login name, as the provisioner picks it (the first with a value). */

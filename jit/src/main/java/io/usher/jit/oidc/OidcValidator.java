@@ -548,7 +548,7 @@ public final class OidcValidator {
         Map<String, List<String>> merged = new LinkedHashMap<>(attributes(info));
         merged.putAll(login.attributes());
         return new VerifiedLogin(login.protocol(), login.issuer(), login.subject(), login.proofId(),
-                login.authenticatedAt(), login.inResponseTo(), merged);
+                login.authenticatedAt(), login.inResponseTo(), merged, login.dryRun());
     }
 
     // ------------------------------------------------------------------ helpers
