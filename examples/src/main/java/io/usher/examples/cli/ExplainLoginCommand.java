@@ -200,7 +200,7 @@ final class ExplainLoginCommand implements Callable<Integer> {
             return Database.pooled(url, cfg.get("store.user"), cfg.get("store.password"), 2);
         }
         Path file = stateDir.toAbsolutePath().resolve("usher");
-        return Database.pooled("jdbc:h2:file:" + file + ";IFEXISTS=TRUE;LOCK_TIMEOUT=10000", "sa", "", 2);
+        return Database.pooled("jdbc:h2:file:" + file + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r;LOCK_TIMEOUT=10000", "sa", "", 2);
     }
 
     /** The input file's content; a SAML Response given as XML is encoded as the form value would carry it. */
