@@ -22,12 +22,7 @@ final class HelpText {
 
     static void complete(CommandLine root) {
         UsageMessageSpec usage = root.getCommandSpec().usageMessage();
-        // the getter answers interpolated text: escape again, or ${env:NAME} in the examples would be resolved
-        // from the environment (printing, say, a password) when the footer is set once more
-        List<String> footer = new ArrayList<>();
-        for (String line : usage.footer()) {
-            footer.add(line.replace("${", "$${"));
-        }
+        List<String> footer = escapedFooter(usage);
         int exitCodes = footer.indexOf(ExitCode.HELP);
         footer.addAll(exitCodes < 0 ? footer.size() : exitCodes, connectorKeys(Connectors.discover()));
         usage.footer(footer.toArray(new String[0]));
@@ -37,14 +32,23 @@ final class HelpText {
                     || java.util.Arrays.asList(u.footer()).contains(ExitCode.HELP)) {
                 continue;
             }
-            // a command's own footer (e.g. explain-login's example file) is kept, escaped as above, before the codes
-            List<String> own = new ArrayList<>();
-            for (String line : u.footer()) {
-                own.add(line.replace("${", "$${"));
-            }
+            // a command's own footer (e.g. explain-login's example file) is kept, before the codes
+            List<String> own = escapedFooter(u);
             own.add(ExitCode.HELP);
             u.footer(own.toArray(new String[0]));
         }
+    }
+
+    /**
+     * The footer as it stands, to be set again: the getter answers interpolated text, so it is escaped once more,
+     * or {@code ${env:NAME}} in an example would be resolved from the environment (printing, say, a password).
+     */
+    private static List<String> escapedFooter(UsageMessageSpec usage) {
+        List<String> lines = new ArrayList<>();
+        for (String line : usage.footer()) {
+            lines.add(line.replace("${", "$${"));
+        }
+        return lines;
     }
 
     /** One paragraph per connector type: its {@code connector.*} keys, the secret ones marked. */
