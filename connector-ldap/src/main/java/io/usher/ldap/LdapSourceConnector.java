@@ -160,15 +160,15 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 sink.progress(read[0], -1);
             }
         });
-        // group ids first, so member groups resolve whatever order groups come in
-        reader.paged(config.groupsBase, config.groupFilter, List.of(config.idAttribute), List.of(), e -> {
+        // groups in one read: each group's DN is known from its own entry on; a member value that names no DN
+        // read so far (a group further on, or something outside) waits, with its group, for the read's end
+        List<PendingGroup> pending = new ArrayList<>();
+        resolver.deferUnknown = true;
+        reader.paged(config.groupsBase, config.groupFilter, groupAttributes(), List.of(), e -> {
             String id = idOf(e);
             if (id != null) {
                 resolver.put(resolver.groups, e.getDN(), id);
             }
-            return null;
-        }, (Object o) -> { });
-        reader.paged(config.groupsBase, config.groupFilter, groupAttributes(), List.of(), e -> {
             try {
                 return toGroup(e, resolver);
             } catch (UnreadableEntry x) {
@@ -178,6 +178,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             if (o instanceof UnreadableEntry) {
                 UnreadableEntry x = (UnreadableEntry) o;
                 sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
+            } else if (o instanceof PendingGroup) {
+                pending.add((PendingGroup) o);
             } else {
                 sink.group((SourceGroup) o);
             }
@@ -185,6 +187,15 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 sink.progress(read[0], -1);
             }
         });
+        // the page reader has ended: the resolver is this thread's now, and knows every group's DN
+        resolver.deferUnknown = false;
+        for (PendingGroup p : pending) {
+            try {
+                sink.group(p.finish(resolver));
+            } catch (UnreadableEntry x) {
+                sink.unreadable(MemberKind.GROUP, x.id, x.getMessage());
+            }
+        }
         if (resolver.outside > 0) {
             LOG.info("LDAP snapshot: {} member values point outside the configured bases or filters; reported "
                     + "as dn:<DN> ids (the engine counts them as out of scope)", resolver.outside);
@@ -204,6 +215,11 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         long outside;
         /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
         boolean lookup;
+        /**
+         * While a snapshot reads groups: a member value that names no DN read so far is kept aside (see
+         * {@link PendingGroup}) instead of being counted as outside — it may name a group read later.
+         */
+        boolean deferUnknown;
         final Map<String, String[]> cache = new LinkedHashMap<>(256, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -224,25 +240,37 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         private final List<String> irregularUsers = new ArrayList<>();
         private final List<String> irregularGroups = new ArrayList<>();
 
-        /** Records an entry's DN under its cheap key (lower case); normalized forms are derived only if needed. */
+        /**
+         * Records an entry's DN as the server printed it (the index compares ignoring case; member values
+         * usually repeat this very form); normalized forms are derived only if needed.
+         */
         void put(DnIndex map, String dn, String id) {
+            map.put(dn, id);
             String key = dn.toLowerCase(Locale.ROOT);
-            map.put(key, id);
             if (plain(key)) {
                 return;
             }
+            // once a normalized map is built it is kept up to date (a snapshot's group read puts and looks up
+            // by turns: rebuilding it on each would cost irregular groups × unknown values)
             if (map == users) {
-                irregularUsers.add(key);
-                normalizedUsers = null;
+                if (normalizedUsers != null) {
+                    normalizedUsers.put(normalize(key), id);
+                } else {
+                    irregularUsers.add(key);
+                }
             } else if (map == groups) {
-                irregularGroups.add(key);
-                normalizedGroups = null;
+                if (normalizedGroups != null) {
+                    normalizedGroups.put(normalize(key), id);
+                } else {
+                    irregularGroups.add(key);
+                }
             }
         }
 
         private Map<String, String> normalized(List<String> keys, DnIndex byLower) {
             Map<String, String> out = new HashMap<>(keys.size() * 2);
             keys.forEach(k -> out.put(normalize(k), byLower.get(k)));
+            keys.clear(); // from now on put adds to the map itself
             return out;
         }
 
@@ -274,17 +302,17 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         /** {@link #resolve(String)} for a member value as the server sent it, without decoding it first. */
         String resolve(byte[] value) {
             String u = users.get(value);
-            if (u == DnIndex.NON_ASCII) {
-                return resolve(new String(value, StandardCharsets.UTF_8));
-            }
-            if (u != null) {
+            if (u != null && u != DnIndex.NON_ASCII) {
                 lastWasGroup = false;
                 return u;
             }
             String g = groups.get(value);
-            if (g != null) {
+            if (g != null && g != DnIndex.NON_ASCII) {
                 lastWasGroup = true;
                 return g;
+            }
+            if (u == DnIndex.NON_ASCII) {
+                return resolve(new String(value, StandardCharsets.UTF_8)); // lower-cased as a string
             }
             String[] slow = resolveSlowly(new String(value, StandardCharsets.UTF_8));
             if (slow == null) {
@@ -292,6 +320,32 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             }
             lastWasGroup = slow[0].equals("g");
             return slow[1];
+        }
+
+        /** Scratch for {@link #resolveAll}: the users index's answers for one attribute's values. */
+        private String[] batch = new String[64];
+
+        /**
+         * {@link #resolve(byte[])} for all of one attribute's values, calling {@code each} with the value, its
+         * id (null for none) and whether it is a group's. Users, by far the most members, are looked up as a
+         * batch ({@link DnIndex#getAll}); the rest one by one.
+         */
+        void resolveAll(List<byte[]> values, ResolvedMember each) {
+            if (batch.length < values.size()) {
+                batch = new String[Math.max(values.size(), batch.length * 2)];
+            }
+            String[] found = batch;
+            users.getAll(values, found);
+            for (int i = 0; i < values.size(); i++) {
+                String u = found[i];
+                found[i] = null;
+                if (u != null && u != DnIndex.NON_ASCII) {
+                    each.accept(values.get(i), u, false);
+                } else {
+                    String r = resolve(values.get(i));
+                    each.accept(values.get(i), r, r != null && lastWasGroup);
+                }
+            }
         }
 
         /** Whether the last id {@link #resolve} returned is a group's (a user's otherwise). */
@@ -413,7 +467,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     /** Converts and hands on one group entry; an entry with refused values is reported as unreadable. */
     private void deliverGroup(SearchResultEntry e, Resolver resolver, SnapshotSink sink) {
         try {
-            SourceGroup g = toGroup(e, resolver);
+            SourceGroup g = (SourceGroup) toGroup(e, resolver); // never pending: only snapshots defer
             if (g != null) {
                 sink.group(g);
             }
@@ -507,13 +561,19 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     /** The Active Directory matching rule that follows group nesting on the DC (LDAP_MATCHING_RULE_IN_CHAIN). */
     static final String IN_CHAIN_OID = "1.2.840.113556.1.4.1941";
 
-    SourceGroup toGroup(SearchResultEntry e, Resolver resolver) throws SourceException {
+    /**
+     * One group entry as a source record; or, while a snapshot defers unknown member values
+     * ({@link Resolver#deferUnknown}) and the entry has some, a {@link PendingGroup}; or null for an entry
+     * without an id or name.
+     */
+    Object toGroup(SearchResultEntry e, Resolver resolver) throws SourceException {
         String id = idOf(e);
         String name = e.getAttributeValue("cn");
         if (id == null || name == null) {
             LOG.warn("LDAP group without {} or cn skipped: {}", config.idAttribute, e.getDN());
             return null;
         }
+        String description = e.getAttributeValue("description");
         if (config.matchingRuleInChain) {
             Set<String> effective = new LinkedHashSet<>();
             Filter inChain = Filter.createANDFilter(config.userFilter,
@@ -524,22 +584,19 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                     effective.add(uid);
                 }
             });
-            try {
-                return new SourceGroup(id, name, e.getAttributeValue("description"), effective, Set.of(), Map.of());
-            } catch (IllegalArgumentException ex) {
-                throw new UnreadableEntry(id, ex.getMessage());
-            }
+            return groupRecord(id, name, description, List.copyOf(effective), Set.of());
         }
         // a list, made a set once at the end: member values are distinct as a rule, so no per-member hash set
         List<String> users = null;
         Set<String> groups = new HashSet<>();
+        List<byte[]> unknown = null;
         for (String memberAttr : config.preset.memberAttributes) {
             List<byte[]> values = memberValues(e, memberAttr);
             if (users == null) {
                 users = new ArrayList<>(values.size());
             }
-            for (byte[] raw : values) {
-                if (memberAttr.equalsIgnoreCase("memberUid")) {
+            if (memberAttr.equalsIgnoreCase("memberUid")) {
+                for (byte[] raw : values) {
                     String value = new String(raw, StandardCharsets.UTF_8);
                     String uid = resolver.logins.get(value.toLowerCase(Locale.ROOT));
                     if (uid != null) {
@@ -548,29 +605,78 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                         resolver.outside++;
                         users.add("uid:" + value);
                     }
-                    continue;
                 }
-                String r = resolver.resolve(raw);
-                if (r == null) {
+                continue;
+            }
+            List<String> u = users;
+            List<byte[]> later = unknown == null ? new ArrayList<>(0) : unknown;
+            resolver.resolveAll(values, (raw, r, isGroup) -> {
+                if (r == null && resolver.deferUnknown) {
+                    later.add(raw);
+                } else if (r == null) {
                     resolver.outside++;
-                    users.add("dn:" + new String(raw, StandardCharsets.UTF_8));
-                } else if (!resolver.lastWasGroup) {
-                    users.add(r);
+                    u.add("dn:" + new String(raw, StandardCharsets.UTF_8));
+                } else if (!isGroup) {
+                    u.add(r);
                 } else if (!r.equals(id)) {
                     groups.add(r);
                 }
-            }
+            });
+            unknown = later.isEmpty() ? null : later;
         }
+        if (users == null) {
+            users = List.of();
+        }
+        return unknown == null ? groupRecord(id, name, description, users, groups)
+                : new PendingGroup(id, name, description, users, groups, unknown);
+    }
+
+    @FunctionalInterface
+    private interface ResolvedMember {
+        void accept(byte[] raw, String id, boolean group);
+    }
+
+    /** Files one resolved member value ({@code r}, null for outside) as a user or a group member. */
+    private static void addMember(String id, byte[] raw, String r, Resolver resolver, List<String> users,
+                                  Set<String> groups) {
+        if (r == null) {
+            resolver.outside++;
+            users.add("dn:" + new String(raw, StandardCharsets.UTF_8));
+        } else if (!resolver.lastWasGroup) {
+            users.add(r);
+        } else if (!r.equals(id)) {
+            groups.add(r);
+        }
+    }
+
+    private static SourceGroup groupRecord(String id, String name, String description, List<String> users,
+                                           Set<String> groups) {
         Set<String> userSet;
         try {
-            userSet = users == null ? Set.of() : Set.of(users.toArray(new String[0]));
+            userSet = Set.of(users.toArray(new String[0]));
         } catch (IllegalArgumentException duplicates) {
             userSet = new HashSet<>(users); // one user named twice (member and uniqueMember, say)
         }
         try {
-            return new SourceGroup(id, name, e.getAttributeValue("description"), userSet, groups, Map.of());
+            return new SourceGroup(id, name, description, userSet, groups, Map.of());
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEntry(id, ex.getMessage());
+        }
+    }
+
+    /**
+     * A group read by a snapshot with member values that named no DN read before it: a group further on in
+     * the read, or something outside the bases. Finished when the read has ended and every group's DN is
+     * known, so nested groups resolve whatever order the server returns groups in, without reading the groups
+     * twice. Only such groups wait, as records (their raw entries are gone).
+     */
+    private record PendingGroup(String id, String name, String description, List<String> users, Set<String> groups,
+                                List<byte[]> unknown) {
+        SourceGroup finish(Resolver resolver) {
+            for (byte[] raw : unknown) {
+                addMember(id, raw, resolver.resolve(raw), resolver, users, groups);
+            }
+            return groupRecord(id, name, description, users, groups);
         }
     }
 

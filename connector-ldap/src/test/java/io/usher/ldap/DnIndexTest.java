@@ -39,6 +39,68 @@ class DnIndexTest {
     }
 
     @Test
+    void keysKeepTheServersCaseAndStillMatchAnyCase() {
+        DnIndex ix = new DnIndex();
+        ix.put("uid=JSmith,ou=People,dc=usher,dc=test", "id-1"); // as the server printed the entry's DN
+        ix.put("cn=MONTR\u00c9AL,ou=Groups,dc=usher,dc=test", "id-2"); // non-ASCII: as given and lower-cased
+        assertThat(ix.get(b("uid=JSmith,ou=People,dc=usher,dc=test"))).isEqualTo("id-1");
+        assertThat(ix.get(b("uid=jsmith,ou=people,dc=usher,dc=test"))).isEqualTo("id-1");
+        assertThat(ix.get(b("UID=JSMITH,OU=PEOPLE,DC=USHER,DC=TEST"))).isEqualTo("id-1");
+        assertThat(ix.get("uid=jsmith,ou=people,dc=usher,dc=test")).isEqualTo("id-1");
+        assertThat(ix.get(b("uid=JSmith,ou=People,dc=usher,dc=tes"))).isNull();
+        assertThat(ix.get(b("cn=montr\u00e9al,ou=groups,dc=usher,dc=test"))).isEqualTo("id-2");
+        assertThat(ix.get(b("cn=Montr\u00e9al,OU=Groups,dc=usher,dc=test"))).isEqualTo("id-2");
+        assertThat(ix.get(b("cn=MONTR\u00c9AL,ou=Groups,dc=usher,dc=test"))).isEqualTo("id-2"); // as printed
+        assertThat(ix.get(b("cn=MONTR\u00c9AL,OU=GROUPS,dc=usher,dc=test"))).isEqualTo("id-2");
+        assertThat(ix.get(b("cn=Montr\u00c9al,ou=groups,dc=usher,dc=test"))).isEqualTo("id-2");
+        // \u00c9 lower-cased is another byte sequence: not found by bytes, so the caller decodes and lowers it
+        assertThat(ix.get(b("cn=montr\u00e9aL,ou=groups,dc=usher,dc=test"))).isEqualTo("id-2");
+        assertThat(ix.get(b("cn=Montr\u00c9al-not,ou=groups,dc=usher,dc=test"))).isSameAs(DnIndex.NON_ASCII);
+        assertThat(ix.get("cn=montr\u00e9al,ou=groups,dc=usher,dc=test")).isEqualTo("id-2");
+        assertThat(ix.get("cn=MONTR\u00c9AL,ou=Groups,dc=usher,dc=test")).isEqualTo("id-2");
+        assertThat(ix.size()).isEqualTo(3); // the non-ASCII key twice
+        // the same key in another case is the same key
+        ix.put("UID=JSMITH,OU=PEOPLE,DC=USHER,DC=TEST", "id-3");
+        assertThat(ix.size()).isEqualTo(3);
+        assertThat(ix.get(b("uid=JSmith,ou=People,dc=usher,dc=test"))).isEqualTo("id-3");
+    }
+
+    /** The batched lookup answers exactly as one lookup per value: hits in any case, misses, probe chains. */
+    @Test
+    void getAllAnswersAsGetDoes() {
+        java.util.Random rnd = new java.util.Random(7);
+        DnIndex ix = new DnIndex();
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            String k = (i % 17 == 0 ? "cn=Gr\u00fcn " : "uid=User") + i + ",ou=People,dc=usher,dc=test";
+            keys.add(k);
+            ix.put(k, "id" + i);
+        }
+        List<byte[]> probes = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            String k = keys.get(rnd.nextInt(keys.size()));
+            switch (rnd.nextInt(5)) {
+                case 0 -> probes.add(b(k));
+                case 1 -> probes.add(b(k.toUpperCase(java.util.Locale.ROOT)));
+                case 2 -> probes.add(b(k.toLowerCase(java.util.Locale.ROOT)));
+                case 3 -> probes.add(b(k + "x"));
+                default -> probes.add(b("uid=nobody" + i + (i % 2 == 0 ? "\u00e9" : "") + ",dc=test"));
+            }
+        }
+        String[] out = new String[probes.size()];
+        ix.getAll(probes, out);
+        int hits = 0;
+        for (int i = 0; i < probes.size(); i++) {
+            String one = ix.get(probes.get(i));
+            assertThat(out[i]).as("probe %s", new String(probes.get(i), java.nio.charset.StandardCharsets.UTF_8))
+                    .isSameAs(one);
+            hits += one != null && one != DnIndex.NON_ASCII ? 1 : 0;
+        }
+        assertThat(hits).isGreaterThan(8_000); // cases 0-2, less the upper-cased non-ASCII keys
+        assertThat(out).contains(DnIndex.NON_ASCII);
+    }
+
+    @Test
     void aSecondPutOfAKeyReplacesItsId() {
         DnIndex ix = new DnIndex();
         ix.put("cn=a", "1");
