@@ -33,6 +33,32 @@ class ExternalIdMapTest {
             assertThat(map.get(id)).isEqualTo(expected.get(id));
         }
         assertThat(new ArrayList<>(map.values())).containsExactlyInAnyOrderElementsOf(expected.values());
+        // the batched look-up answers as one look-up per id: the very strings put, equal copies, unknown ids
+        List<String> probes = new ArrayList<>();
+        for (int i = 0; i <= 200; i++) {
+            probes.add(i % 3 == 0 ? new String("id-" + i) : "id-" + i);
+        }
+        String[] out = new String[probes.size() + 5];
+        map.getAll(probes.toArray(new String[0]), probes.size(), out, "absent");
+        for (int i = 0; i < probes.size(); i++) {
+            assertThat(out[i]).as(probes.get(i)).isEqualTo(expected.getOrDefault(probes.get(i), "absent"));
+        }
+        assertThat(out[probes.size()]).isNull(); // only n entries written
+    }
+
+    /** Ids whose hashes collide share a run of slots; the batch still finds each by equality. */
+    @Test
+    void getAllFindsCollidingIds() {
+        ExternalIdMap map = new ExternalIdMap();
+        // "Aa" and "BB" have the same String hash code, and so do their concatenations
+        String[] ids = {"AaAa", "AaBB", "BBAa", "BBBB", "AaAaAa", "plain"};
+        for (String id : ids) {
+            map.put(id, "k-" + id);
+        }
+        String[] probe = {new String("BBBB"), "AaBB", new String("AaAa"), "BBAa", "CCCC", "plain", "AaAaAa"};
+        String[] out = new String[probe.length];
+        map.getAll(probe, probe.length, out, "absent");
+        assertThat(out).containsExactly("k-BBBB", "k-AaBB", "k-AaAa", "k-BBAa", "absent", "k-plain", "k-AaAaAa");
     }
 
     @Test
