@@ -39,7 +39,9 @@ import java.util.stream.Collectors;
  * so the ratios compare like with like. Needs Debian's slapd ({@code .ci/run} installs it).
  *
  * <p>Run: {@code java -Xmx512m -cp benchmarks/target/usher-benchmarks.jar io.usher.benchmarks.LdapSyncHarness
- * [users groups memberships]} (defaults 100000 10000 500000).
+ * [users groups memberships]} (defaults 100000 10000 500000). The bare read and the full sync alternate for
+ * {@code -Dusher.bench.rounds} rounds (default 8; the first two warm the JIT): the table gives the best of
+ * each and the median of the per-round ratios from the third round on.
  */
 public final class LdapSyncHarness {
     private static final String[] USER_ATTRS = {"entryUUID", "uid", "cn", "givenName", "sn", "mail", "employeeType",
@@ -72,28 +74,29 @@ public final class LdapSyncHarness {
             out("slapadd + start: %.2f s", secs(System.nanoTime() - l0));
             Thread.sleep(2100); // the loaded entries' modifyTimestamp must fall before the snapshot's margin
 
-            long[] bare = new long[2];
-            double bareCpu = Double.MAX_VALUE; // JVM + slapd seconds of the cheaper bare read
-            for (int round = 0; round < 2; round++) {
-                long b0 = System.nanoTime();
-                Cpu c0 = Cpu.now(slapd);
-                long n = bareRead(slapd, Slapd.PEOPLE_DN, "(objectClass=inetOrgPerson)", USER_ATTRS)
-                        + bareRead(slapd, Slapd.GROUPS_DN, "(objectClass=groupOfNames)", GROUP_ATTRS);
-                bare[round] = System.nanoTime() - b0;
-                Cpu c1 = Cpu.now(slapd);
-                bareCpu = Math.min(bareCpu, c1.total(c0));
-                out("bare paged read #%d: %.2f s, %d entries; %s", round + 1, secs(bare[round]), n, c1.since(c0));
-            }
-            double syncCpu = Double.MAX_VALUE; // the cheapest warm sync (from the third on, or the last)
-
-            // three full syncs into fresh stores (the first also warms the JIT); the best is reported
+            // bare read and full sync alternate, round by round, so that both see the same machine (the build
+            // machine is shared and noisy); the first rounds also warm the JIT for both
+            int rounds = Integer.getInteger("usher.bench.rounds", 8);
+            long bareBest = Long.MAX_VALUE;
+            long bestFull = Long.MAX_VALUE;
+            double bareCpu = Double.MAX_VALUE; // JVM + slapd seconds of the cheapest bare read
+            double syncCpu = Double.MAX_VALUE; // ... and of the cheapest full sync
+            List<Double> ratios = new java.util.ArrayList<>(); // per round, from the third on
             SyncReport full = null;
             ProvisioningEngine engine = null;
             LdapSourceConnector connector = null;
-            long bestFull = Long.MAX_VALUE;
-            int syncs = Integer.getInteger("usher.bench.syncs", 3); // -Dusher.bench.syncs=5: more JIT warm-up
             long peak = 0;
-            for (int round = 0; round < syncs; round++) {
+            for (int round = 0; round < rounds; round++) {
+                long b0 = System.nanoTime();
+                Cpu bc0 = Cpu.now(slapd);
+                long n = bareRead(slapd, Slapd.PEOPLE_DN, "(objectClass=inetOrgPerson)", USER_ATTRS)
+                        + bareRead(slapd, Slapd.GROUPS_DN, "(objectClass=groupOfNames)", GROUP_ATTRS);
+                long bare = System.nanoTime() - b0;
+                Cpu bc1 = Cpu.now(slapd);
+                bareBest = Math.min(bareBest, bare);
+                bareCpu = Math.min(bareCpu, bc1.total(bc0));
+                out("round %d: bare paged read %.2f s, %d entries; %s", round + 1, secs(bare), n, bc1.since(bc0));
+
                 if (connector != null) {
                     connector.close();
                 }
@@ -110,15 +113,21 @@ public final class LdapSyncHarness {
                 Cpu c0 = Cpu.now(slapd);
                 full = engine.synchronize("bench");
                 Cpu c1 = Cpu.now(slapd);
-                String used = c1.since(c0);
-                if (round >= 2 || round == syncs - 1) {
-                    syncCpu = Math.min(syncCpu, c1.total(c0));
-                }
+                syncCpu = Math.min(syncCpu, c1.total(c0));
                 peak = Math.max(peak, pools.stream().filter(p -> p.getType() == MemoryType.HEAP)
                         .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20);
-                bestFull = Math.min(bestFull, full.duration().toNanos());
-                out("full sync #%d: %.2f s, %s; %s", round + 1, secs(full.duration().toNanos()), full.counts(), used);
+                long took = full.duration().toNanos();
+                bestFull = Math.min(bestFull, took);
+                if (round >= 2) {
+                    ratios.add((double) took / bare);
+                }
+                out("round %d: full sync %.2f s (%.2f× this round's bare read), %s; %s", round + 1, secs(took),
+                        (double) took / bare, full.counts(), c1.since(c0));
+                System.gc();
             }
+            java.util.Collections.sort(ratios);
+            double median = ratios.isEmpty() ? Double.NaN : ratios.size() % 2 == 1 ? ratios.get(ratios.size() / 2)
+                    : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
 
             Thread.sleep(1100); // modifyTimestamp has one-second resolution
             try (LDAPConnection c = slapd.connection()) {
@@ -139,14 +148,15 @@ public final class LdapSyncHarness {
                     inc.counts());
             connector.close();
 
-            long bareBest = Math.min(bare[0], bare[1]);
             out("");
             out("| run | time | |");
             out("|---|---|---|");
-            out("| bare paged read (users + groups with members) | %.2f s | best of 2 |", secs(bareBest));
-            out("| full sync into InMemoryUserStore | %.2f s | best of %d; %.2f× the bare read |", secs(bestFull),
-                    syncs, (double) bestFull / bareBest);
-            out("| CPU (JVM all threads + slapd) | %.2f s bare, %.2f s sync | %.2f× (cheapest warm sync / cheaper bare "
+            out("| bare paged read (users + groups with members) | %.2f s | best of %d |", secs(bareBest), rounds);
+            out("| full sync into InMemoryUserStore | %.2f s | best of %d; %.2f× the best bare read |", secs(bestFull),
+                    rounds, (double) bestFull / bareBest);
+            out("| full sync / bare read, round by round | %.2f× median | rounds 3–%d: %s |", median, rounds,
+                    ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).collect(Collectors.joining(", ")));
+            out("| CPU (JVM all threads + slapd) | %.2f s bare, %.2f s sync | %.2f× (cheapest sync / cheapest bare "
                     + "read) |", bareCpu, syncCpu, syncCpu / bareCpu);
             out("| incremental sync, 100 changes | %.3f s | %.1f%% of the full sync |", secs(inc.duration().toNanos()),
                     100.0 * inc.duration().toNanos() / bestFull);
