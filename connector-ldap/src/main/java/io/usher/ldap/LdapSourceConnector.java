@@ -668,7 +668,9 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
      * A group read by a snapshot with member values that named no DN read before it: a group further on in
      * the read, or something outside the bases. Finished when the read has ended and every group's DN is
      * known, so nested groups resolve whatever order the server returns groups in, without reading the groups
-     * twice. Only such groups wait, as records (their raw entries are gone).
+     * twice. Only such groups wait, as records (their raw entries are gone): member ids are the index's own
+     * strings, so even if every group waited (each naming one DN outside the bases, say) the waiting records
+     * cost about a reference per membership — ~15 MB for the 3.2 million memberships of the 1M-user run.
      */
     private record PendingGroup(String id, String name, String description, List<String> users, Set<String> groups,
                                 List<byte[]> unknown) {
