@@ -569,9 +569,10 @@ public final class InMemoryUserStore implements UserStore {
             if (size != memberKeys.size()) {
                 return false;
             }
-            char letter = letter(kind);
-            for (String k : memberKeys) {
-                int m = seq(k, letter);
+            if (size == 0) {
+                return true;
+            }
+            for (int m : seqs(memberKeys.toArray(new String[0]), letter(kind))) { // batched, as addMembers
                 if (m < 0 || !current.contains(m)) {
                     return false;
                 }
