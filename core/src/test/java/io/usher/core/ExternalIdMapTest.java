@@ -61,6 +61,40 @@ class ExternalIdMapTest {
         assertThat(out).containsExactly("k-BBBB", "k-AaBB", "k-AaAa", "k-BBAa", "absent", "k-plain", "k-AaAaAa");
     }
 
+    /**
+     * Regression: {@code clear()} emptied the table but left the slot hashes beside it, and {@code getAll} walks
+     * a run by those hashes alone (stopping at a 0). A map cleared and refilled (SyncRun clears it when a refused
+     * cursor turns an incremental read into a snapshot) kept stale hashes in slots that are empty again; once
+     * stale and live hashes covered every slot, a batched look-up of an unknown id never found a 0 and spun
+     * forever, hanging the sync. Rounds of 40 ids (below the 2/3 load of 64 slots, so no rehash) cover every
+     * slot. The time limit only guards against that hang; a correct look-up takes microseconds.
+     */
+    @Test
+    void getAllAfterClearAndRefillAnswersAndEnds() {
+        ExternalIdMap map = new ExternalIdMap();
+        Map<String, String> expected = new HashMap<>();
+        for (int round = 0; round < 30; round++) {
+            map.clear();
+            expected.clear();
+            for (int i = 0; i < 40; i++) {
+                String id = "round-" + round + "-user-" + i;
+                map.put(id, "k" + round + "-" + i);
+                expected.put(id, "k" + round + "-" + i);
+            }
+            String[] probes = new String[50];
+            for (int i = 0; i < probes.length; i++) {
+                probes[i] = i < 40 ? new String("round-" + round + "-user-" + i) : "unknown-" + round + "-" + i;
+            }
+            String[] out = new String[probes.length];
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> map.getAll(probes, probes.length, out, "absent"), "getAll did not end after clear()");
+            for (int i = 0; i < probes.length; i++) {
+                assertThat(out[i]).as(probes[i]).isEqualTo(expected.getOrDefault(probes[i], "absent"));
+                assertThat(map.getOrDefault(probes[i], "absent")).isEqualTo(out[i]);
+            }
+        }
+    }
+
     @Test
     void nullIdIsNeverContainedAndClearEmpties() {
         ExternalIdMap map = new ExternalIdMap();
