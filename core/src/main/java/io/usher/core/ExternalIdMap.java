@@ -132,6 +132,7 @@ final class ExternalIdMap {
 
     void clear() {
         Arrays.fill(table, null);
+        Arrays.fill(hashes, 0); // getAll walks runs by these alone: a stale one would make an empty slot look used
         size = 0;
     }
 
