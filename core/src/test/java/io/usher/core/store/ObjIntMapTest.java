@@ -39,6 +39,49 @@ class ObjIntMapTest {
         }
     }
 
+    /** A key whose hash code the test chooses: few codes, so long runs that wrap past the table's end. */
+    private record Collider(int id, int code) {
+        @Override
+        public int hashCode() {
+            return code;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Collider && ((Collider) o).id == id;
+        }
+    }
+
+    /**
+     * Removal by backward shift under heavy collisions: 30 keys over three hash codes (chosen per try, so runs
+     * start anywhere, also near the table's end and wrap to its start), puts and removes in random order,
+     * through growth; every key answers as in a HashMap after every step, and equal copies find it.
+     */
+    @Property(tries = 500)
+    void removalUnderCollisionsAndWrapAroundAnswersLikeAHashMap(@ForAll int c1, @ForAll int c2, @ForAll int c3,
+                                                               @ForAll long seed) {
+        int[] codes = {c1, c2, c3};
+        java.util.Random rnd = new java.util.Random(seed);
+        ObjIntMap<Collider> map = new ObjIntMap<>();
+        Map<Integer, Integer> expected = new HashMap<>();
+        for (int step = 0; step < 300; step++) {
+            int id = rnd.nextInt(30);
+            Collider k = new Collider(id, codes[id % 3]);
+            if (rnd.nextInt(3) == 0) {
+                map.remove(k);
+                expected.remove(id);
+            } else {
+                map.put(k, step);
+                expected.put(id, step);
+            }
+            assertThat(map.size()).isEqualTo(expected.size());
+            for (int j = 0; j < 30; j++) {
+                assertThat(map.get(new Collider(j, codes[j % 3]))).as("key %d after step %d", j, step)
+                        .isEqualTo(expected.getOrDefault(j, -1));
+            }
+        }
+    }
+
     /** Keys of one hash code share a run; removing from its middle leaves the rest reachable. */
     @Test
     void removalInsideARunOfCollidingKeys() {
