@@ -201,6 +201,42 @@ class LdapSourceConnectorTest {
                 .containsExactlyInAnyOrder("00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b");
     }
 
+    /**
+     * Regression: an incremental read (modifyTimestamp here) knows only the logins of the users it read in the
+     * same window, and dropped every other memberUid value of a changed posixGroup: the group came with no
+     * members but those, and the engine removed everybody else from it. A memberUid naming no user read in the
+     * window is now looked up on the server, as a member DN is.
+     */
+    @Test
+    void incrementalReadOfAPosixGroupKeepsMembersWhoseUsersDidNotChange() throws Exception {
+        String longAgo = "20200101000000Z"; // unchanged since long before the snapshot
+        person("alice", "00000000-0000-0000-0000-00000000000a", "modifyTimestamp", longAgo);
+        person("bob", "00000000-0000-0000-0000-00000000000b", "modifyTimestamp", longAgo);
+        server.add("dn: cn=posix,ou=groups,dc=usher,dc=test", "objectClass: posixGroup", "cn: posix",
+                "gidNumber: 100", "entryUUID: 10000000-0000-0000-0000-000000000003", "memberUid: alice",
+                "modifyTimestamp: " + longAgo);
+        InMemoryUserStore store = new InMemoryUserStore();
+        ProvisioningEngine engine = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("ldap").connector(openldap(100)).build()).build();
+        SyncReport first = engine.synchronize("ldap");
+        assertThat(first.count(ChangeKind.MEMBER_ADDED)).isEqualTo(1);
+
+        server.modify("cn=posix,ou=groups,dc=usher,dc=test",
+                new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.ADD, "memberUid",
+                        "BOB", "nobody"),
+                new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                        "modifyTimestamp", com.unboundid.util.StaticUtils.encodeGeneralizedTime(
+                                System.currentTimeMillis() + 60_000)));
+        SyncReport second = engine.synchronize("ldap");
+        assertThat(second.mode()).isEqualTo(io.usher.core.SyncMode.INCREMENTAL);
+        assertThat(second.count(ChangeKind.MEMBER_REMOVED)).isZero();
+        assertThat(second.count(ChangeKind.MEMBER_ADDED)).isEqualTo(1);
+        String group = store.findGroupByName("posix").orElseThrow().key();
+        assertThat(store.members(group, MemberKind.USER)).containsExactlyInAnyOrder(
+                store.findUserByUsername("alice").orElseThrow().key(),
+                store.findUserByUsername("bob").orElseThrow().key());
+    }
+
     @Test
     void membersOutsideTheBasesAreReportedByTheEngine() throws Exception {
         person("alice", "00000000-0000-0000-0000-00000000000a");
