@@ -220,6 +220,15 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
          * {@link PendingGroup}) instead of being counted as outside — it may name a group read later.
          */
         boolean deferUnknown;
+        /** Incremental reads: lower-case memberUid → user id, or "" for none (see {@link #lookupLogin}). */
+        final Map<String, String> loginLookups = new LinkedHashMap<>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > 50_000;
+            }
+        };
         final Map<String, String[]> cache = new LinkedHashMap<>(256, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -424,6 +433,33 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         }
     }
 
+    /**
+     * The id of the one user in scope whose login attribute equals this memberUid value (the server's matching
+     * rule decides case), or "" for none or more than one.
+     */
+    private String lookupLogin(String login) {
+        Filter f = Filter.createANDFilter(config.userFilter, Filter.createEqualityFilter(config.loginAttribute, login));
+        return reader.withConnection(c -> {
+            SearchRequest r = new SearchRequest(config.usersBase, SearchScope.SUB, f, config.idAttribute);
+            r.setSizeLimit(2);
+            r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
+            SearchResult res;
+            try {
+                res = c.search(r);
+            } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
+                if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED || e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                    return ""; // ambiguous, or no users base
+                }
+                throw e;
+            }
+            if (res.getEntryCount() != 1) {
+                return "";
+            }
+            String id = idOf(res.getSearchEntries().get(0));
+            return id == null ? "" : id;
+        });
+    }
+
     private static boolean inBase(String dn, String base) {
         try {
             return new DN(dn).isDescendantOf(new DN(base), true);
@@ -599,9 +635,15 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 for (byte[] raw : values) {
                     String value = new String(raw, StandardCharsets.UTF_8);
                     String uid = resolver.logins.get(value.toLowerCase(Locale.ROOT));
-                    if (uid != null) {
+                    if (uid == null && resolver.lookup) {
+                        // an incremental read knows only the logins it read in its window: ask the server, or
+                        // the group would arrive without its unchanged members (and they would be removed)
+                        uid = resolver.loginLookups.computeIfAbsent(value.toLowerCase(Locale.ROOT),
+                                k -> lookupLogin(value));
+                    }
+                    if (uid != null && !uid.isEmpty()) {
                         users.add(uid);
-                    } else if (!resolver.lookup) {
+                    } else {
                         resolver.outside++;
                         users.add("uid:" + value);
                     }
