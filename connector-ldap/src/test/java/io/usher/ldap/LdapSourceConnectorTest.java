@@ -237,6 +237,31 @@ class LdapSourceConnectorTest {
                 store.findUserByUsername("bob").orElseThrow().key());
     }
 
+    /**
+     * A group that waits for the read's end (a member value naming nothing read) and then proves unreadable (a
+     * control character in its name) is reported as unreadable once, with its id, never delivered; a group
+     * naming it still has it as a member group, as before groups were read once.
+     */
+    @Test
+    void aWaitingGroupThatIsUnreadableIsReportedOnceAndStillNamedByOthers() throws Exception {
+        person("alice", "00000000-0000-0000-0000-00000000000a");
+        server.add("dn: cn=bad,ou=groups,dc=usher,dc=test", "objectClass: groupOfNames", "cn:: YQBi",
+                "entryUUID: 10000000-0000-0000-0000-000000000001", "member: uid=alice,ou=people,dc=usher,dc=test",
+                "member: uid=nobody,ou=elsewhere,dc=usher,dc=test");
+        server.add("dn: cn=names-bad,ou=groups,dc=usher,dc=test", "objectClass: groupOfNames", "cn: names-bad",
+                "entryUUID: 10000000-0000-0000-0000-000000000002", "member: CN=Bad,OU=Groups,DC=usher,DC=test");
+        Collected c = new Collected();
+        try (LdapSourceConnector conn = openldap(1)) {
+            conn.snapshot(c);
+        }
+        assertThat(c.unreadable).hasSize(1);
+        assertThat(c.unreadable.get(0)).startsWith("GROUP 10000000-0000-0000-0000-000000000001 ")
+                .contains("control character").doesNotContain("a\u0000b");
+        assertThat(c.groups).containsOnlyKeys("10000000-0000-0000-0000-000000000002");
+        assertThat(c.groups.get("10000000-0000-0000-0000-000000000002").memberGroupIds())
+                .containsExactly("10000000-0000-0000-0000-000000000001");
+    }
+
     @Test
     void membersOutsideTheBasesAreReportedByTheEngine() throws Exception {
         person("alice", "00000000-0000-0000-0000-00000000000a");
