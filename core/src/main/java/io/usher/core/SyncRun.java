@@ -995,7 +995,8 @@ final class SyncRun implements ChangeSink {
             }
             boolean fresh = st.createdNow || isPlaceholder(st.key);
             if (!flatten && !fresh && st.childGroups.length == 0
-                    && store.hasExactly(st.key, MemberKind.USER, Arrays.asList(st.userMembers))
+                    && store.hasExactly(st.key, MemberKind.USER, keysMayRepeat ? distinct(st.userMembers)
+                            : Arrays.asList(st.userMembers)) // distinct keys: a repeat would hide a member to remove
                     && store.hasExactly(st.key, MemberKind.GROUP, List.of())) {
                 continue; // the common no-op case: nothing copied, nothing built
             }

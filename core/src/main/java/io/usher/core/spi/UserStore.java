@@ -107,9 +107,10 @@ public interface UserStore {
     }
 
     /**
-     * Whether the group's direct members of one kind are exactly these keys (no more, no fewer). The engine
-     * asks it for every group on every snapshot; most answers are "yes", so stores that can answer without
-     * building the member set (a count and a containment check, or a digest) should override it.
+     * Whether the group's direct members of one kind are exactly these keys (no more, no fewer). The keys are
+     * distinct (the engine never repeats one), so a count and a containment check answer it. The engine asks
+     * it for every group on every snapshot; most answers are "yes", so stores that can answer without building
+     * the member set (a count and a containment check, or a digest) should override it.
      */
     default boolean hasExactly(String groupKey, MemberKind kind, java.util.Collection<String> memberKeys) {
         Set<String> current = members(groupKey, kind);
