@@ -39,7 +39,6 @@ import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -131,7 +130,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     @Override
     public void snapshot(SnapshotSink sink) throws SourceException {
         String cursor = startCursor();
-        Resolver resolver = new Resolver();
+        MemberResolver resolver = new MemberResolver(this::lookupDn);
         long[] read = {0};
         // users: entries become records on the reader thread (which alone touches the resolver until the
         // read ends), the engine takes them here
@@ -206,218 +205,6 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         }
     }
 
-    /** DN → id of what this read has seen, and login → id for posixGroup memberUid. */
-    private final class Resolver {
-        final DnIndex users = new DnIndex();
-        final DnIndex groups = new DnIndex();
-        /** Lower-case login → id, packed like the DNs (a million logins as a HashMap took ~90 MB). */
-        final DnIndex logins = new DnIndex();
-        long outside;
-        /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
-        boolean lookup;
-        /**
-         * While a snapshot reads groups: a member value that names no DN read so far is kept aside (see
-         * {@link PendingGroup}) instead of being counted as outside — it may name a group read later.
-         */
-        boolean deferUnknown;
-        /** Incremental reads: lower-case memberUid → user id, or "" for none (see {@link #lookupLogin}). */
-        final Map<String, String> loginLookups = new LinkedHashMap<>(256, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                return size() > 50_000;
-            }
-        };
-        final Map<String, String[]> cache = new LinkedHashMap<>(256, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
-                return size() > 50_000;
-            }
-        };
-
-        /**
-         * Normalized DN → id for the entries whose lower-case DN is not already its normalized form (built on
-         * the first lookup that needs it). The other keys, {@link #plain} ones, are their own normalized form,
-         * so a normalized member DN is looked up in the lower-case maps directly: a dangling member value
-         * costs one DN parse, not a parse of every DN read.
-         */
-        private Map<String, String> normalizedUsers;
-        private Map<String, String> normalizedGroups;
-        private final List<String> irregularUsers = new ArrayList<>();
-        private final List<String> irregularGroups = new ArrayList<>();
-
-        /**
-         * Records an entry's DN as the server printed it (the index compares ignoring case; member values
-         * usually repeat this very form); normalized forms are derived only if needed.
-         */
-        void put(DnIndex map, String dn, String id) {
-            map.put(dn, id);
-            String key = dn.toLowerCase(Locale.ROOT);
-            if (plain(key)) {
-                return;
-            }
-            // once a normalized map is built it is kept up to date (a snapshot's group read puts and looks up
-            // by turns: rebuilding it on each would cost irregular groups × unknown values)
-            if (map == users) {
-                if (normalizedUsers != null) {
-                    normalizedUsers.put(normalize(key), id);
-                } else {
-                    irregularUsers.add(key);
-                }
-            } else if (map == groups) {
-                if (normalizedGroups != null) {
-                    normalizedGroups.put(normalize(key), id);
-                } else {
-                    irregularGroups.add(key);
-                }
-            }
-        }
-
-        private Map<String, String> normalized(List<String> keys, DnIndex byLower) {
-            Map<String, String> out = new HashMap<>(keys.size() * 2);
-            keys.forEach(k -> out.put(normalize(k), byLower.get(k)));
-            keys.clear(); // from now on put adds to the map itself
-            return out;
-        }
-
-        /**
-         * The id of the user or group a member DN names ({@link #lastWasGroup} says which), or null for outside.
-         * Member values usually repeat the entry's DN as the server printed it, so a lower-case lookup answers
-         * most of them without parsing any DN.
-         */
-        String resolve(String dn) {
-            String lower = dn.toLowerCase(Locale.ROOT); // the same string when already lower case
-            String u = users.get(lower);
-            if (u != null) {
-                lastWasGroup = false;
-                return u;
-            }
-            String g = groups.get(lower);
-            if (g != null) {
-                lastWasGroup = true;
-                return g;
-            }
-            String[] slow = resolveSlowly(dn);
-            if (slow == null) {
-                return null;
-            }
-            lastWasGroup = slow[0].equals("g");
-            return slow[1];
-        }
-
-        /** {@link #resolve(String)} for a member value as the server sent it, without decoding it first. */
-        String resolve(byte[] value) {
-            String u = users.get(value);
-            if (u != null && u != DnIndex.NON_ASCII) {
-                lastWasGroup = false;
-                return u;
-            }
-            String g = groups.get(value);
-            if (g != null && g != DnIndex.NON_ASCII) {
-                lastWasGroup = true;
-                return g;
-            }
-            if (u == DnIndex.NON_ASCII) {
-                return resolve(new String(value, StandardCharsets.UTF_8)); // lower-cased as a string
-            }
-            String[] slow = resolveSlowly(new String(value, StandardCharsets.UTF_8));
-            if (slow == null) {
-                return null;
-            }
-            lastWasGroup = slow[0].equals("g");
-            return slow[1];
-        }
-
-        /** Scratch for {@link #resolveAll}: the users index's answers for one attribute's values. */
-        private String[] batch = new String[64];
-
-        /**
-         * {@link #resolve(byte[])} for all of one attribute's values, calling {@code each} with the value, its
-         * id (null for none) and whether it is a group's. Users, by far the most members, are looked up as a
-         * batch ({@link DnIndex#getAll}); the rest one by one.
-         */
-        void resolveAll(List<byte[]> values, ResolvedMember each) {
-            if (batch.length < values.size()) {
-                batch = new String[Math.max(values.size(), batch.length * 2)];
-            }
-            String[] found = batch;
-            users.getAll(values, found);
-            for (int i = 0; i < values.size(); i++) {
-                String u = found[i];
-                found[i] = null;
-                if (u != null && u != DnIndex.NON_ASCII) {
-                    each.accept(values.get(i), u, false);
-                } else {
-                    String r = resolve(values.get(i));
-                    each.accept(values.get(i), r, r != null && lastWasGroup);
-                }
-            }
-        }
-
-        /** Whether the last id {@link #resolve} returned is a group's (a user's otherwise). */
-        boolean lastWasGroup;
-
-        private String[] resolveSlowly(String dn) {
-            String n = normalize(dn);
-            String u = users.get(n);
-            if (u == null) {
-                if (normalizedUsers == null) {
-                    normalizedUsers = normalized(irregularUsers, users);
-                }
-                u = normalizedUsers.get(n);
-            }
-            if (u != null) {
-                return new String[] {"u", u};
-            }
-            String g = groups.get(n);
-            if (g == null) {
-                if (normalizedGroups == null) {
-                    normalizedGroups = normalized(irregularGroups, groups);
-                }
-                g = normalizedGroups.get(n);
-            }
-            if (g != null) {
-                return new String[] {"g", g};
-            }
-            if (lookup) {
-                return cache.computeIfAbsent(n, k -> lookupDn(dn));
-            }
-            return null;
-        }
-    }
-
-    /**
-     * Whether a lower-case DN is certainly its own normalized form: only {@code attr=value} parts of letters,
-     * digits, {@code . - _ @}, joined by commas without spaces (nothing to trim, unescape or reorder).
-     */
-    static boolean plain(String lowerDn) {
-        boolean sawEquals = false;
-        boolean empty = true;
-        for (int i = 0; i < lowerDn.length(); i++) {
-            char c = lowerDn.charAt(i);
-            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '@') {
-                empty = false;
-            } else if (c == '=') {
-                if (sawEquals || empty) {
-                    return false;
-                }
-                sawEquals = true;
-                empty = true;
-            } else if (c == ',') {
-                if (!sawEquals || empty) {
-                    return false;
-                }
-                sawEquals = false;
-                empty = true;
-            } else {
-                return false;
-            }
-        }
-        return sawEquals && !empty;
-    }
 
     private String[] lookupDn(String dn) {
         try {
@@ -485,7 +272,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
      * Converts and hands on one user entry; an entry with refused values is reported as unreadable. With a
      * resolver, the user's login is remembered (for posixGroup memberUid).
      */
-    private void deliverUser(SearchResultEntry e, Resolver resolver, SnapshotSink sink) {
+    private void deliverUser(SearchResultEntry e, MemberResolver resolver, SnapshotSink sink) {
         try {
             SourceUser u = toUser(e);
             if (u == null) {
@@ -501,7 +288,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     }
 
     /** Converts and hands on one group entry; an entry with refused values is reported as unreadable. */
-    private void deliverGroup(SearchResultEntry e, Resolver resolver, SnapshotSink sink) {
+    private void deliverGroup(SearchResultEntry e, MemberResolver resolver, SnapshotSink sink) {
         try {
             SourceGroup g = (SourceGroup) toGroup(e, resolver); // never pending: only snapshots defer
             if (g != null) {
@@ -599,10 +386,10 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     /**
      * One group entry as a source record; or, while a snapshot defers unknown member values
-     * ({@link Resolver#deferUnknown}) and the entry has some, a {@link PendingGroup}; or null for an entry
+     * ({@link MemberResolver#deferUnknown}) and the entry has some, a {@link PendingGroup}; or null for an entry
      * without an id or name.
      */
-    Object toGroup(SearchResultEntry e, Resolver resolver) throws SourceException {
+    Object toGroup(SearchResultEntry e, MemberResolver resolver) throws SourceException {
         String id = idOf(e);
         String name = e.getAttributeValue("cn");
         if (id == null || name == null) {
@@ -673,13 +460,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 : new PendingGroup(id, name, description, users, groups, unknown);
     }
 
-    @FunctionalInterface
-    private interface ResolvedMember {
-        void accept(byte[] raw, String id, boolean group);
-    }
-
     /** Files one resolved member value ({@code r}, null for outside) as a user or a group member. */
-    private static void addMember(String id, byte[] raw, String r, Resolver resolver, List<String> users,
+    private static void addMember(String id, byte[] raw, String r, MemberResolver resolver, List<String> users,
                                   Set<String> groups) {
         if (r == null) {
             resolver.outside++;
@@ -716,7 +498,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
      */
     private record PendingGroup(String id, String name, String description, List<String> users, Set<String> groups,
                                 List<byte[]> unknown) {
-        SourceGroup finish(Resolver resolver) {
+        SourceGroup finish(MemberResolver resolver) {
             for (byte[] raw : unknown) {
                 addMember(id, raw, resolver.resolve(raw), resolver, users, groups);
             }
@@ -906,7 +688,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
         for (SearchResultEntry e : users.changed) {
             deliverUser(e, null, sink);
         }
-        Resolver resolver = new Resolver();
+        MemberResolver resolver = new MemberResolver(this::lookupDn);
         resolver.lookup = true;
         for (SearchResultEntry e : groups.changed) {
             deliverGroup(e, resolver, sink);
@@ -1021,7 +803,7 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     /** Users, then groups (whole member lists), changed since the filter says, as upserts. */
     private void readChangedEntries(Filter since, ChangeSink sink) throws SourceException {
-        Resolver resolver = new Resolver();
+        MemberResolver resolver = new MemberResolver(this::lookupDn);
         resolver.lookup = true;
         reader.paged(config.usersBase, Filter.createANDFilter(config.userFilter, since), config.userAttributes(), List.of(),
                 e -> deliverUser(e, resolver, sink));

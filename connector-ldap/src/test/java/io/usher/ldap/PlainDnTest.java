@@ -36,12 +36,12 @@ class PlainDnTest {
         "cn=\"a\",dc=test | false",
     })
     void table(String dn, boolean plain) {
-        assertThat(LdapSourceConnector.plain(dn)).isEqualTo(plain);
+        assertThat(MemberResolver.plain(dn)).isEqualTo(plain);
     }
 
     @Property(tries = 2000)
     void aPlainDnIsItsOwnNormalizedForm(@ForAll("dnLike") String dn) {
-        if (LdapSourceConnector.plain(dn)) {
+        if (MemberResolver.plain(dn)) {
             assertThat(LdapSourceConnector.normalize(dn)).isEqualTo(dn);
         }
     }
