@@ -129,9 +129,8 @@ final class DnIndex {
             }
             int e = entry(t);
             int off = meta[3 * e];
-            if (meta[3 * e + 1] == value.length && (Arrays.equals(keys, off, off + value.length, value, 0,
-                    value.length) || equalsIgnoringAsciiCase(value, off))) {
-                return ids[e]; // as the key was printed (compared in vectorised blocks), else ignoring case
+            if (matches(e, off, value)) {
+                return ids[e];
             }
         }
     }
@@ -192,8 +191,7 @@ final class DnIndex {
                 int e = batchEntry[i];
                 if (e == -1) {
                     out[from + i] = nonAscii(v) ? NON_ASCII : null; // an empty first slot: no such key
-                } else if (e >= 0 && meta[3 * e + 1] == v.length && (Arrays.equals(keys, batchOffset[i],
-                        batchOffset[i] + v.length, v, 0, v.length) || equalsIgnoringAsciiCase(v, batchOffset[i]))) {
+                } else if (e >= 0 && matches(e, batchOffset[i], v)) {
                     out[from + i] = batchId[i];
                 } else {
                     out[from + i] = get(v); // another key with the same hash first, or not there
@@ -209,6 +207,15 @@ final class DnIndex {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether entry {@code e}, whose key starts at {@code offset}, is this value: the same length, and the same
+     * bytes as printed (compared in vectorised blocks) or else ignoring ASCII case.
+     */
+    private boolean matches(int e, int offset, byte[] value) {
+        return meta[3 * e + 1] == value.length && (Arrays.equals(keys, offset, offset + value.length, value, 0,
+                value.length) || equalsIgnoringAsciiCase(value, offset));
     }
 
     private boolean equalsIgnoringAsciiCase(byte[] value, int offset) {
@@ -230,8 +237,7 @@ final class DnIndex {
             }
             int e = entry(t);
             int off = meta[3 * e];
-            if (hashOf(t) == h && meta[3 * e + 1] == k.length
-                    && (Arrays.equals(keys, off, off + k.length, k, 0, k.length) || equalsIgnoringAsciiCase(k, off))) {
+            if (hashOf(t) == h && matches(e, off, k)) {
                 return slot;
             }
         }

@@ -442,13 +442,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
             resolver.resolveAll(values, (raw, r, isGroup) -> {
                 if (r == null && resolver.deferUnknown) {
                     later.add(raw);
-                } else if (r == null) {
-                    resolver.outside++;
-                    u.add("dn:" + new String(raw, StandardCharsets.UTF_8));
-                } else if (!isGroup) {
-                    u.add(r);
-                } else if (!r.equals(id)) {
-                    groups.add(r);
+                } else {
+                    addMember(id, raw, r, isGroup, resolver, u, groups);
                 }
             });
             unknown = later.isEmpty() ? null : later;
@@ -461,12 +456,12 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
     }
 
     /** Files one resolved member value ({@code r}, null for outside) as a user or a group member. */
-    private static void addMember(String id, byte[] raw, String r, MemberResolver resolver, List<String> users,
-                                  Set<String> groups) {
+    private static void addMember(String id, byte[] raw, String r, boolean isGroup, MemberResolver resolver,
+                                  List<String> users, Set<String> groups) {
         if (r == null) {
             resolver.outside++;
             users.add("dn:" + new String(raw, StandardCharsets.UTF_8));
-        } else if (!resolver.lastWasGroup) {
+        } else if (!isGroup) {
             users.add(r);
         } else if (!r.equals(id)) {
             groups.add(r);
@@ -500,7 +495,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                                 List<byte[]> unknown) {
         SourceGroup finish(MemberResolver resolver) {
             for (byte[] raw : unknown) {
-                addMember(id, raw, resolver.resolve(raw), resolver, users, groups);
+                String r = resolver.resolve(raw);
+                addMember(id, raw, r, r != null && resolver.lastWasGroup, resolver, users, groups);
             }
             return groupRecord(id, name, description, users, groups);
         }
