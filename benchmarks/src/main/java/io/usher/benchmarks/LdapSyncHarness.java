@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -89,13 +91,15 @@ public final class LdapSyncHarness {
             for (int round = 0; round < rounds; round++) {
                 long b0 = System.nanoTime();
                 Cpu bc0 = Cpu.now(slapd);
-                long n = bareRead(slapd, Slapd.PEOPLE_DN, "(objectClass=inetOrgPerson)", USER_ATTRS)
-                        + bareRead(slapd, Slapd.GROUPS_DN, "(objectClass=groupOfNames)", GROUP_ATTRS);
+                long n = bareRead(slapd, Slapd.PEOPLE_DN, "(objectClass=inetOrgPerson)", USER_ATTRS);
+                long bareUsers = System.nanoTime() - b0;
+                n += bareRead(slapd, Slapd.GROUPS_DN, "(objectClass=groupOfNames)", GROUP_ATTRS);
                 long bare = System.nanoTime() - b0;
                 Cpu bc1 = Cpu.now(slapd);
                 bareBest = Math.min(bareBest, bare);
                 bareCpu = Math.min(bareCpu, bc1.total(bc0));
-                out("round %d: bare paged read %.2f s, %d entries; %s", round + 1, secs(bare), n, bc1.since(bc0));
+                out("round %d: bare paged read %.2f s (users %.2f s, groups %.2f s), %d entries; %s", round + 1,
+                        secs(bare), secs(bareUsers), secs(bare - bareUsers), n, bc1.since(bc0));
 
                 if (connector != null) {
                     connector.close();
@@ -105,14 +109,24 @@ public final class LdapSyncHarness {
                 connector = new LdapSourceConnector(LdapConfig.builder().url(slapd.url())
                         .preset(Preset.OPENLDAP).bind(slapd.bindDn(), slapd.bindPassword()).usersBase(Slapd.PEOPLE_DN)
                         .groupsBase(Slapd.GROUPS_DN).pageSize(1000).timestampMargin(Duration.ofSeconds(1)).build());
-                engine = ProvisioningEngine.builder().store(store)
-                        .source(Source.builder("bench").connector(connector).build()).build();
+                // -Dusher.bench.phases=true: times each phase, through a listener (so every change becomes an event)
+                Phases phases = Boolean.getBoolean("usher.bench.phases") ? new Phases() : null;
+                ProvisioningEngine.Builder builder = ProvisioningEngine.builder().store(store);
+                if (phases != null) {
+                    builder.listener(phases);
+                }
+                engine = builder.source(Source.builder("bench").connector(connector).build()).build();
                 System.gc();
                 List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
                 pools.forEach(MemoryPoolMXBean::resetPeakUsage);
                 Cpu c0 = Cpu.now(slapd);
+                if (phases != null) {
+                    phases.start();
+                }
+                ThreadCpu threads = ThreadCpu.start();
                 full = engine.synchronize("bench");
                 Cpu c1 = Cpu.now(slapd);
+                String perThread = threads.stop();
                 syncCpu = Math.min(syncCpu, c1.total(c0));
                 peak = Math.max(peak, pools.stream().filter(p -> p.getType() == MemoryType.HEAP)
                         .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20);
@@ -121,8 +135,9 @@ public final class LdapSyncHarness {
                 if (round >= 2) {
                     ratios.add((double) took / bare);
                 }
-                out("round %d: full sync %.2f s (%.2f× this round's bare read), %s; %s", round + 1, secs(took),
-                        (double) took / bare, full.counts(), c1.since(c0));
+                out("round %d: full sync %.2f s (%.2f× this round's bare read), %s; %s; %s; busiest threads: %s",
+                        round + 1, secs(took), (double) took / bare, full.counts(),
+                        phases == null ? "phases: -" : phases, c1.since(c0), perThread);
                 System.gc();
             }
             java.util.Collections.sort(ratios);
@@ -161,6 +176,106 @@ public final class LdapSyncHarness {
             out("| incremental sync, 100 changes | %.3f s | %.1f%% of the full sync |", secs(inc.duration().toNanos()),
                     100.0 * inc.duration().toNanos() / bestFull);
             out("peak heap during the full sync (sum of heap pools' peaks, upper bound): %d MiB", peak);
+        }
+    }
+
+    /** When each phase of a sync began, from the engine's progress reports. */
+    private static final class Phases implements io.usher.core.SyncListener {
+        private final Map<io.usher.core.Progress.Phase, Long> began = new java.util.EnumMap<>(io.usher.core.Progress.Phase.class);
+        private long t0;
+
+        void start() {
+            began.clear();
+            t0 = System.nanoTime();
+        }
+
+        @Override
+        public void onProgress(io.usher.core.Progress p) {
+            began.putIfAbsent(p.phase(), System.nanoTime());
+        }
+
+        /** "users 0.52 s, groups 0.41 s, ...": each phase until the next one began. */
+        @Override
+        public String toString() {
+            List<Map.Entry<io.usher.core.Progress.Phase, Long>> list = new java.util.ArrayList<>(began.entrySet());
+            StringBuilder out = new StringBuilder("phases:");
+            long prev = t0;
+            String name = "start";
+            for (Map.Entry<io.usher.core.Progress.Phase, Long> e : list) {
+                out.append(String.format(Locale.ROOT, " %s %.2f s,", name, secs(e.getValue() - prev)));
+                prev = e.getValue();
+                name = e.getKey().name().toLowerCase(Locale.ROOT);
+            }
+            return out.substring(0, out.length() - 1);
+        }
+    }
+
+    /**
+     * CPU seconds per Java thread over a sync, polled every 10 ms (threads the sync starts and ends are caught
+     * by their last poll): shows which stage of the pipeline bounds the wall time. GC threads are not Java
+     * threads; their share is the JVM total less these.
+     */
+    private static final class ThreadCpu {
+        private final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        private final Map<Long, long[]> cpu = new java.util.concurrent.ConcurrentHashMap<>(); // id -> {first, last}
+        private final Map<Long, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Set<Long> before = new java.util.HashSet<>();
+        private volatile boolean running = true;
+        private Thread poller;
+
+        static ThreadCpu start() {
+            ThreadCpu t = new ThreadCpu();
+            for (long id : t.mx.getAllThreadIds()) {
+                t.before.add(id);
+            }
+            t.poll();
+            t.poller = new Thread(() -> {
+                while (t.running) {
+                    t.poll();
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "thread-cpu-poller");
+            t.poller.setDaemon(true);
+            t.poller.start();
+            return t;
+        }
+
+        private void poll() {
+            for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long ns = mx.getThreadCpuTime(info.getThreadId());
+                if (ns < 0) {
+                    continue;
+                }
+                long id = info.getThreadId();
+                names.putIfAbsent(id, info.getThreadName().replaceAll("\\d+", "N"));
+                long first = before.contains(id) ? ns : 0; // a thread born during the sync counts from zero
+                cpu.computeIfAbsent(id, x -> new long[] {first, ns})[1] = ns;
+            }
+        }
+
+        String stop() throws InterruptedException {
+            running = false;
+            poller.join();
+            poll();
+            Map<String, long[]> byName = new java.util.TreeMap<>(); // name -> {threads, nanos}
+            cpu.forEach((id, v) -> {
+                long[] t = byName.computeIfAbsent(names.get(id), x -> new long[2]);
+                t[0]++;
+                t[1] += v[1] - v[0];
+            });
+            byName.remove("thread-cpu-poller");
+            return byName.entrySet().stream().filter(e -> e.getValue()[1] >= 10_000_000L)
+                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .map(e -> String.format(Locale.ROOT, "%s%s %.2f s", e.getKey(),
+                            e.getValue()[0] > 1 ? " (" + e.getValue()[0] + " threads)" : "", e.getValue()[1] / 1e9))
+                    .collect(Collectors.joining(", "));
         }
     }
 

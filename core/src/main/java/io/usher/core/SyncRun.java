@@ -472,8 +472,10 @@ final class SyncRun implements ChangeSink {
                 Set.of(), null), username, result -> {
                     String key = ((User) result).key();
                     userKeys.put(ext, key);
-                    if (dryRun) {
-                        usernames.put(key, username); // the store does not know a planned user's name
+                    if (dryRun || membersNamed()) {
+                        // a planned user's name is not in the store; a created one's is, but the change
+                        // events of its memberships would ask the store for it once per membership
+                        usernames.put(key, username);
                     }
                 });
     }
@@ -891,13 +893,17 @@ final class SyncRun implements ChangeSink {
         if (complete) {
             long ownedUsers = 0;
             long ownedGroups = 0;
-            try (Stream<User> owned = store.usersOwnedBy(sid)) {
-                for (User u : (Iterable<User>) owned::iterator) {
+            List<String> gone = new ArrayList<>();
+            try (Stream<String> owned = store.userExternalIdsOwnedBy(sid)) { // ids only: most users stay
+                for (String ext : (Iterable<String>) owned::iterator) {
                     ownedUsers++;
-                    if (!userKeys.containsKey(u.origin().externalId()) && removes(u)) {
-                        userRemovals.add(u);
+                    if (!userKeys.containsKey(ext)) {
+                        gone.add(ext);
                     }
                 }
+            }
+            for (String ext : gone) {
+                store.findUserByOrigin(Origin.of(sid, ext)).filter(this::removes).ifPresent(userRemovals::add);
             }
             try (Stream<Group> owned = store.groupsOwnedBy(sid)) {
                 for (Group g : (Iterable<Group>) owned::iterator) {
@@ -1131,9 +1137,14 @@ final class SyncRun implements ChangeSink {
         return kind == MemberKind.USER ? usernameOf(key) : store.findGroup(key).map(Group::name).orElse(key);
     }
 
+    /** Whether membership changes become events that name their members (for a listener, the audit or a plan). */
+    private boolean membersNamed() {
+        return planSink != null || planned != null || !listeners.isEmpty() || audit != null;
+    }
+
     /** Counts a batch of added members; builds their change events only when a listener or a plan needs them. */
     private void recordMembersAdded(MemberBatch b) {
-        if (planSink == null && planned == null && listeners.isEmpty() && audit == null) {
+        if (!membersNamed()) {
             counts.merge(ChangeKind.MEMBER_ADDED, (long) b.keys.size(), Long::sum);
             applied += b.keys.size();
             return;
@@ -1411,7 +1422,7 @@ final class SyncRun implements ChangeSink {
         if (mode != SyncMode.PUSH && (!userRemovals.isEmpty() || !groupRemovals.isEmpty())) {
             long ownedUsers;
             long ownedGroups;
-            try (Stream<User> s = store.usersOwnedBy(sid)) {
+            try (Stream<String> s = store.userExternalIdsOwnedBy(sid)) {
                 ownedUsers = s.count();
             }
             try (Stream<Group> s = store.groupsOwnedBy(sid)) {

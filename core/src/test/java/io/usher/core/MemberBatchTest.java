@@ -46,6 +46,38 @@ class MemberBatchTest {
     }
 
     @Test
+    void membershipEventsNameCreatedUsersWithoutReadingThemBackFromTheStore() {
+        InMemoryUserStore delegate = new InMemoryUserStore();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        // a store where each read by key costs (a database, a packed form): the engine knows the names it wrote
+        UserStore store = (UserStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {UserStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("findUser")) {
+                        reads.incrementAndGet();
+                    }
+                    try {
+                        return m.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException x) {
+                        throw x.getCause();
+                    }
+                });
+        List<Change> heard = new ArrayList<>();
+        ProvisioningEngine e = ProvisioningEngine.builder().store(store)
+                .source(Source.builder("corp").connector(org()).build())
+                .listener(new SyncListener() {
+                    @Override
+                    public void onChange(String runId, Change change) {
+                        if (change.kind() == ChangeKind.MEMBER_ADDED) {
+                            heard.add(change);
+                        }
+                    }
+                }).build();
+        e.synchronize("corp");
+        assertThat(heard).extracting(Change::memberName).containsExactlyInAnyOrder("alice", "bob", "carol");
+        assertThat(reads).hasValue(0);
+    }
+
+    @Test
     void aMemberTheStoreRefusesIsReportedAloneAndTheOthersAreAdded() {
         InMemoryUserStore delegate = new InMemoryUserStore();
         // the store as a host might write it: addMembers and apply left to the SPI's defaults, one member refused

@@ -288,6 +288,32 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    void userExternalIdsOwnedByListsWhatUsersOwnedByLists() {
+        store.createUser(synced("a", "1"));
+        User b = store.createUser(synced("b", "2"));
+        store.createUser(synced("e", "3"));
+        store.createUser(User.builder("c").origin(Origin.of(OTHER, "4")).build());
+        store.createUser(local("d"));
+        store.deleteUser(b.key());
+        store.createUser(synced("f", "2")); // the id of a deleted user, given again
+
+        List<String> fromUsers;
+        try (Stream<User> owned = store.usersOwnedBy(SOURCE)) {
+            fromUsers = owned.map(u -> u.origin().externalId()).collect(Collectors.toList());
+        }
+        try (Stream<String> ids = store.userExternalIdsOwnedBy(SOURCE)) {
+            assertThat(ids.collect(Collectors.toList())).containsExactlyInAnyOrder("1", "3", "2")
+                    .containsExactlyElementsOf(fromUsers);
+        }
+        try (Stream<String> ids = store.userExternalIdsOwnedBy(OTHER)) {
+            assertThat(ids).containsExactly("4");
+        }
+        try (Stream<String> none = store.userExternalIdsOwnedBy("no-such-source")) {
+            assertThat(none).isEmpty();
+        }
+    }
+
+    @Test
     void groupsOwnedByListsOnlyThatSourceAndNoLocalGroups() {
         Group a = store.createGroup(Group.of(Origin.of(SOURCE, "1"), "ga", null));
         store.createGroup(Group.of(Origin.of(OTHER, "1"), "gb", null));

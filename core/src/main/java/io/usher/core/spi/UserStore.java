@@ -50,6 +50,16 @@ public interface UserStore {
     /** Every user the source owns. Close the stream. */
     Stream<User> usersOwnedBy(String sourceId);
 
+    /**
+     * The external ids (the origins' {@link Origin#externalId()}) of every user the source owns, in the order
+     * {@link #usersOwnedBy} gives. Close the stream. A sync's end asks this to find the users a source no longer
+     * has, and then reads only those; the default maps {@link #usersOwnedBy}, and a store that can list the
+     * ids without building each user (a column, a packed form) should override it.
+     */
+    default Stream<String> userExternalIdsOwnedBy(String sourceId) {
+        return usersOwnedBy(sourceId).map(u -> u.origin().externalId());
+    }
+
     /** Creates the user (its key must be null) and returns it with the assigned key. */
     User createUser(User user);
 

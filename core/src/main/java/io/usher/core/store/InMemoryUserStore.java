@@ -127,6 +127,20 @@ public final class InMemoryUserStore implements UserStore {
         return copy.stream();
     }
 
+    /** The ids straight from the users, without a list of users in between. */
+    @Override
+    public Stream<String> userExternalIdsOwnedBy(String sourceId) {
+        List<String> copy = read(() -> {
+            java.util.BitSet numbers = usersBySource.get(sourceId);
+            List<String> out = new ArrayList<>(numbers == null ? 0 : numbers.cardinality());
+            if (numbers != null) {
+                numbers.stream().forEach(n -> out.add(userBySeq[n].origin().externalId()));
+            }
+            return out;
+        });
+        return copy.stream();
+    }
+
     @Override
     public User createUser(User user) {
         Objects.requireNonNull(user, "user");

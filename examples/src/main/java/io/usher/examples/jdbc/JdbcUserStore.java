@@ -188,6 +188,13 @@ public final class JdbcUserStore implements UserStore {
                 + " FROM usher_users WHERE origin_source = ? ORDER BY id", sourceId, JdbcUserStore::user);
     }
 
+    /** One column, not whole rows: a sync's end asks this for every user of the source. */
+    @Override
+    public Stream<String> userExternalIdsOwnedBy(String sourceId) {
+        return lazy("listing the user ids of a source", "SELECT origin_id FROM usher_users WHERE origin_source = ?"
+                + " ORDER BY id", sourceId, rs -> rs.getString(1));
+    }
+
     @Override
     public User createUser(User user) {
         Objects.requireNonNull(user, "user");

@@ -49,6 +49,11 @@ final class ReadOnlyStore implements UserStore {
     }
 
     @Override
+    public Stream<String> userExternalIdsOwnedBy(String sourceId) {
+        return store.userExternalIdsOwnedBy(sourceId);
+    }
+
+    @Override
     public User createUser(User user) {
         throw refused("createUser");
     }
