@@ -1139,7 +1139,7 @@ final class SyncRun implements ChangeSink {
 
     /** Whether membership changes become events that name their members (for a listener, the audit or a plan). */
     private boolean membersNamed() {
-        return planSink != null || planned != null || !listeners.isEmpty() || audit != null;
+        return planSink != null || planned != null || listeners.hearsChanges() || audit != null;
     }
 
     /** Counts a batch of added members; builds their change events only when a listener or a plan needs them. */
@@ -1634,7 +1634,7 @@ final class SyncRun implements ChangeSink {
                 planTruncated = true;
             }
         }
-        if (!dryRun && !listeners.isEmpty()) {
+        if (!dryRun && listeners.hearsChanges()) {
             // audit listeners hear only of what happened; a plan's changes are in the ChangeSet
             listeners.each(l -> l.onChange(runId, change));
         }
