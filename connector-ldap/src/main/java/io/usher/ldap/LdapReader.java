@@ -289,7 +289,11 @@ final class LdapReader implements AutoCloseable {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()));
         options.setResponseTimeoutMillis(config.responseTimeout.toMillis());
-        options.setUseSynchronousMode(false);
+        // synchronous mode: the thread that searches reads the socket and decodes each entry itself, instead of a
+        // reader thread per connection handing every entry over through a queue (a wake-up per entry). The
+        // connector issues no asynchronous operations. Measured at 100k users: ~0.15 s less JVM CPU per full
+        // sync (docs/BENCHMARKS.md).
+        options.setUseSynchronousMode(true);
         boolean tls = config.startTls || config.urls.stream().anyMatch(u -> u.getScheme().equals("ldaps"));
         SSLUtil ssl = null;
         if (tls) {
