@@ -74,6 +74,7 @@ final class LdapReader implements AutoCloseable {
             Thread thread = new Thread(reader, "usher-ldap-page-reader");
             thread.setDaemon(true);
             thread.start();
+            boolean abandoned = true; // the caller gave up (its handler threw, or it was interrupted)
             try {
                 for (List<?> page = reader.next(); page != null; page = reader.next()) {
                     for (Object o : page) {
@@ -82,8 +83,12 @@ final class LdapReader implements AutoCloseable {
                         each.accept(t);
                     }
                 }
+                abandoned = false;
+            } catch (LDAPException e) {
+                abandoned = false; // the reader ended with it
+                throw e;
             } finally {
-                reader.stop(thread);
+                reader.stop(thread, abandoned);
             }
             return null;
         });
@@ -205,10 +210,18 @@ final class LdapReader implements AutoCloseable {
             return (List<?>) o;
         }
 
-        /** Ends the reader and waits for it, so the connection is idle before it goes back to the pool. */
-        void stop(Thread thread) {
+        /**
+         * Ends the reader and waits for it, so the connection is idle before it goes back to the pool. When the
+         * caller gave up half-way, the connection is closed first (it is released as defunct anyway): in the SDK's
+         * synchronous mode the reader may be blocked reading the socket for the next page, which an interrupt
+         * does not end, so without the close a slow server would hold the caller for up to the response timeout.
+         */
+        void stop(Thread thread, boolean abandoned) {
             stopped = true;
             thread.interrupt();
+            if (abandoned && thread.isAlive()) {
+                connection.closeWithoutUnbind();
+            }
             try {
                 thread.join(config.responseTimeout.toMillis() + 1000);
             } catch (InterruptedException e) {
