@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
@@ -30,6 +31,8 @@ import java.util.List;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LDAP connector's plumbing: the connection pool (failover servers, LDAPS or StartTLS with the
@@ -38,6 +41,7 @@ import javax.net.ssl.TrustManager;
  * Thread-safe; {@link #close()} may be called from any thread.
  */
 final class LdapReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LdapReader.class);
     private final LdapConfig config;
     private volatile LDAPConnectionPool pool;
 
@@ -69,8 +73,10 @@ final class LdapReader implements AutoCloseable {
      */
     <T> void paged(String base, Filter filter, List<String> attributes, List<Control> extra,
                    java.util.function.Function<SearchResultEntry, T> convert, Handler<T> each) throws SourceException {
+        PageReader[] made = new PageReader[1];
         withConnection(c -> {
             PageReader reader = new PageReader(c, base, filter, attributes, extra, convert);
+            made[0] = reader;
             Thread thread = new Thread(reader, "usher-ldap-page-reader");
             thread.setDaemon(true);
             thread.start();
@@ -91,7 +97,7 @@ final class LdapReader implements AutoCloseable {
                 reader.stop(thread, abandoned);
             }
             return null;
-        });
+        }, e -> made[0].firstSearch); // the caller has had nothing yet: the read may start again
     }
 
     /** Reads pages into a one-slot queue; the consumer takes them with {@link #next()}. */
@@ -107,6 +113,8 @@ final class LdapReader implements AutoCloseable {
         private final java.util.concurrent.BlockingQueue<Object> pages =
                 new java.util.concurrent.ArrayBlockingQueue<>(1);
         private volatile boolean stopped;
+        /** Whether no search has ended yet, so no page has gone to the caller (read after {@link #next()} threw). */
+        volatile boolean firstSearch = true;
         private final Object end = new Object();
 
         PageReader(LDAPConnection connection, String base, Filter filter, List<String> attributes, List<Control> extra,
@@ -133,6 +141,7 @@ final class LdapReader implements AutoCloseable {
                     r.setControls(controls);
                     r.setResponseTimeoutMillis(config.responseTimeout.toMillis());
                     SearchResult result = connection.search(r);
+                    firstSearch = false;
                     if (stopped) {
                         return;
                     }
@@ -245,25 +254,58 @@ final class LdapReader implements AutoCloseable {
         T apply(LDAPConnection c) throws LDAPException;
     }
 
+    /**
+     * Runs a body that only reads and has no effect before it returns (it is run again on a new connection
+     * when the server had closed the pooled one; see {@link #withConnection(WithConnection, Retry)}).
+     */
     <T> T withConnection(WithConnection<T> body) throws SourceException {
+        return withConnection(body, e -> true);
+    }
+
+    /** Whether a body that failed with a closed connection has had no effect yet, so it may run again. */
+    @FunctionalInterface
+    interface Retry {
+        boolean nothingDone(LDAPException e);
+    }
+
+    /**
+     * Runs the body on a pooled connection. In the SDK's synchronous mode nothing reads an idle pooled
+     * connection, so the pool learns that the server closed it (a directory's idle limit, such as AD's
+     * MaxConnIdleTime, or a restart) only from its periodic health check or when a body fails on it; such a
+     * failure (SERVER_DOWN, no entry received, and {@code retry} agrees) runs the body again on a new connection,
+     * at most once per connection the pool may hold.
+     */
+    <T> T withConnection(WithConnection<T> body, Retry retry) throws SourceException {
         LDAPConnectionPool p = pool();
-        LDAPConnection c;
-        try {
-            c = p.getConnection();
-        } catch (LDAPException e) {
-            throw failure("connecting", e);
+        for (int attempt = 0; ; attempt++) {
+            LDAPConnection c;
+            try {
+                c = p.getConnection();
+            } catch (LDAPException e) {
+                throw failure("connecting", e);
+            }
+            try {
+                T out = body.apply(c);
+                p.releaseConnection(c);
+                return out;
+            } catch (LDAPException e) {
+                p.releaseConnectionAfterException(c, e);
+                if (attempt < config.poolSize && closedBeforeAnswering(e) && retry.nothingDone(e)) {
+                    LOG.info("a pooled connection to {} had been closed by the server; reading again on a new one",
+                            config.urls);
+                    continue;
+                }
+                throw failure("reading", e);
+            } catch (RuntimeException e) {
+                p.releaseDefunctConnection(c); // a read abandoned half-way may leave responses on the wire
+                throw e;
+            }
         }
-        try {
-            T out = body.apply(c);
-            p.releaseConnection(c);
-            return out;
-        } catch (LDAPException e) {
-            p.releaseConnectionAfterException(c, e);
-            throw failure("reading", e);
-        } catch (RuntimeException e) {
-            p.releaseDefunctConnection(c); // a read abandoned half-way may leave responses on the wire
-            throw e;
-        }
+    }
+
+    private static boolean closedBeforeAnswering(LDAPException e) {
+        return e.getResultCode() == ResultCode.SERVER_DOWN && (!(e instanceof LDAPSearchException)
+                || ((LDAPSearchException) e).getEntryCount() == 0 && ((LDAPSearchException) e).getReferenceCount() == 0);
     }
 
     private SourceException failure(String what, LDAPException e) {

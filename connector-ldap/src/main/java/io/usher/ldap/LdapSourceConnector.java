@@ -658,7 +658,8 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
                 out.cookie = done.getCookie();
             }
             return null;
-        });
+        }, e -> out.changed.isEmpty() && out.deleted.isEmpty() && out.cookie == null && !out.fullReload
+                && trouble[0] == null); // nothing heard yet: the request may go again
         if (trouble[0] != null) {
             throw trouble[0];
         }

@@ -141,4 +141,25 @@ class LdapReaderStopTest {
                     "uid=carol," + PEOPLE);
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aReadAfterTheServerClosedTheIdlePooledConnectionSucceeds() throws Exception {
+        slow.release.countDown(); // no slow page here
+        LdapConfig config = LdapConfig.builder().url("ldap://127.0.0.1:" + server.getListenPort())
+                .preset(Preset.OPENLDAP).bind("cn=admin,dc=usher,dc=test", PASSWORD).usersBase(PEOPLE)
+                .pageSize(10).poolSize(1).build();
+        try (LdapReader reader = new LdapReader(config)) {
+            List<String> first = new java.util.ArrayList<>();
+            reader.paged(PEOPLE, Filter.createPresenceFilter("objectClass"), List.of("uid"), List.of(),
+                    e -> first.add(e.getDN()));
+            assertThat(first).hasSize(4);
+            // as a directory does with connections idle longer than its limit (AD's MaxConnIdleTime: 15 minutes)
+            server.closeAllConnections(true);
+            List<String> second = new java.util.ArrayList<>();
+            reader.paged(PEOPLE, Filter.createPresenceFilter("objectClass"), List.of("uid"), List.of(),
+                    e -> second.add(e.getDN()));
+            assertThat(second).hasSize(4);
+        }
+    }
 }

@@ -92,6 +92,34 @@ class LdapSourceConnectorTest {
         @Override public void unreadable(MemberKind k, String id, String reason) { unreadable.add(k + " " + id + " " + reason); }
     }
 
+    /**
+     * A directory closes connections idle past its limit (AD's MaxConnIdleTime, slapd's idletimeout). In the
+     * SDK's synchronous mode nothing reads an idle pooled connection, so the next sync got the closed one from the
+     * pool and failed with SERVER_DOWN; it now reads again on a new connection.
+     */
+    @Test
+    void aSnapshotAfterTheServerClosedTheIdlePooledConnectionsReadsEverything() throws Exception {
+        person("alice", "00000000-0000-0000-0000-00000000000a");
+        person("bob", "00000000-0000-0000-0000-00000000000b");
+        person("carol", "00000000-0000-0000-0000-00000000000c");
+        server.add("dn: cn=staff,ou=groups,dc=usher,dc=test", "objectClass: groupOfNames", "cn: staff",
+                "entryUUID: 10000000-0000-0000-0000-000000000001", "member: uid=bob,ou=people,dc=usher,dc=test");
+        try (LdapSourceConnector conn = openldap(2)) {
+            Collected first = new Collected();
+            conn.snapshot(first);
+            assertThat(first.users).hasSize(3);
+            server.closeAllConnections(false);
+            Collected second = new Collected();
+            conn.snapshot(second);
+            assertThat(second.users).isEqualTo(first.users);
+            assertThat(second.groups).containsOnlyKeys("10000000-0000-0000-0000-000000000001");
+            server.closeAllConnections(true); // with a notice of disconnection this time
+            Collected third = new Collected();
+            conn.snapshot(third);
+            assertThat(third.users).isEqualTo(first.users);
+        }
+    }
+
     @Test
     void openLdapSnapshotMapsUsersGroupsAndMembers() throws Exception {
         person("alice", "00000000-0000-0000-0000-00000000000a", "givenName", "Alice");
