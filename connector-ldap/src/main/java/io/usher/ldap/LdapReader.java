@@ -165,6 +165,9 @@ final class LdapReader implements AutoCloseable {
             } catch (RuntimeException e) {
                 last = e;
             }
+            if (stopped) {
+                return; // nobody takes it (the one slot may hold an unread page); stop() may have closed the connection
+            }
             try {
                 pages.put(last);
             } catch (InterruptedException e) {

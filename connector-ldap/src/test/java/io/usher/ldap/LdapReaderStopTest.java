@@ -36,15 +36,24 @@ class LdapReaderStopTest {
 
     /** Holds every entry of the second search until released: a server slow to send the next page. */
     private static final class SlowSecondPage extends InMemoryOperationInterceptor {
+        /** The search whose entries are held back (the second, unless a test says otherwise). */
+        volatile int held = 2;
         final AtomicInteger searches = new AtomicInteger();
+        final CountDownLatch heldSearchArrived = new CountDownLatch(1);
         final CountDownLatch secondSearchArrived = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch secondSearchDone = new CountDownLatch(1);
 
         @Override
         public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
-            if (request.getRequest().getBaseDN().equals(PEOPLE) && searches.incrementAndGet() == 2) {
-                secondSearchArrived.countDown();
+            if (request.getRequest().getBaseDN().equals(PEOPLE)) {
+                int n = searches.incrementAndGet();
+                if (n == 2) {
+                    secondSearchArrived.countDown();
+                }
+                if (n == held) {
+                    heldSearchArrived.countDown();
+                }
             }
         }
 
@@ -57,7 +66,7 @@ class LdapReaderStopTest {
 
         @Override
         public void processSearchEntry(InMemoryInterceptedSearchEntry entry) {
-            if (searches.get() >= 2) {
+            if (searches.get() >= held) {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
@@ -160,6 +169,27 @@ class LdapReaderStopTest {
             reader.paged(PEOPLE, Filter.createPresenceFilter("objectClass"), List.of("uid"), List.of(),
                     e -> second.add(e.getDN()));
             assertThat(second).hasSize(4);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHandlerThatFailsWhileAPageWaitsAndTheReaderIsBlockedOnTheNextEndsTheReadAtOnce() {
+        slow.held = 3; // page 2 arrives and waits in the reader's one slot; page 3 is held back
+        LdapConfig config = LdapConfig.builder().url("ldap://127.0.0.1:" + server.getListenPort())
+                .preset(Preset.OPENLDAP).bind("cn=admin,dc=usher,dc=test", PASSWORD).usersBase(PEOPLE)
+                .pageSize(1).responseTimeout(Duration.ofMinutes(10)).build();
+        try (LdapReader reader = new LdapReader(config)) {
+            assertThatThrownBy(() -> reader.paged(PEOPLE, Filter.createPresenceFilter("objectClass"), List.of("uid"),
+                    List.of(), e -> {
+                        try {
+                            assertThat(slow.heldSearchArrived.await(30, TimeUnit.SECONDS)).isTrue();
+                        } catch (InterruptedException x) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new SourceException(UsherException.Code.SOURCE_DATA, "the handler gave up");
+                    }))
+                    .isInstanceOf(SourceException.class).hasMessage("the handler gave up");
         }
     }
 }
