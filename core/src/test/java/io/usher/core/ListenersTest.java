@@ -48,6 +48,41 @@ class ListenersTest {
         assertThat(new Listeners(List.of(lambdaLike)).hearsChanges()).isTrue();
     }
 
+    /** A listener family whose onChange is a default method of an interface between it and SyncListener. */
+    interface CountsChanges extends SyncListener {
+        List<Change> heard();
+
+        @Override
+        default void onChange(String runId, Change change) {
+            heard().add(change);
+        }
+    }
+
+    /** A listener family that adds nothing to onChange. */
+    interface FollowsProgress extends SyncListener {
+        @Override
+        void onProgress(Progress p);
+    }
+
+    @Test
+    void anOnChangeFromAnInterfaceDefaultCountsAndAnInterfaceWithoutOneDoesNot() {
+        List<Change> heard = new ArrayList<>();
+        CountsChanges viaDefault = () -> heard;
+        FollowsProgress progressOnly = p -> { };
+        SyncListener proxy = (SyncListener) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SyncListener.class}, (self, m, args) -> null);
+        assertThat(new Listeners(List.of(viaDefault)).hearsChanges()).isTrue();
+        assertThat(new Listeners(List.of(progressOnly)).hearsChanges()).isFalse();
+        assertThat(new Listeners(List.of(proxy)).hearsChanges()).isTrue(); // a proxy may do anything with a call
+
+        ListConnector org = new ListConnector().user("1", "alice").group("g1", "staff", List.of("1"), List.of());
+        ProvisioningEngine.builder().store(new InMemoryUserStore())
+                .source(Source.builder("corp").connector(org).build()).listener(progressOnly).listener(viaDefault)
+                .build().synchronize("corp");
+        assertThat(heard).filteredOn(c -> c.kind() == ChangeKind.MEMBER_ADDED).extracting(Change::memberName)
+                .containsExactly("alice");
+    }
+
     @Test
     void aProgressOnlyListenerStillHearsProgressAndAnInheritedOnChangeHearsEveryMember() {
         ListConnector org = new ListConnector().user("1", "alice").user("2", "bob")
