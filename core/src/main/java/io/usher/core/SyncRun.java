@@ -418,6 +418,12 @@ final class SyncRun implements ChangeSink {
             return;
         }
         Optional<User> existing = store.findUserByOrigin(origin);
+        if (existing.isEmpty() && !dryRun && !ops.isEmpty() && userKeys.containsKey(ext) && userKeys.get(ext) == null) {
+            // a second record of a user this run is creating (a change log: created, then renamed): the create is
+            // still queued, and creating it again would fail with the origin taken
+            flush();
+            existing = store.findUserByOrigin(origin);
+        }
         if (existing.isPresent()) {
             User cur = existing.get();
             userKeys.put(ext, cur.key());
