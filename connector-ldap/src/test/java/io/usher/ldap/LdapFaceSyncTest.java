@@ -44,6 +44,27 @@ class LdapFaceSyncTest {
         return out;
     }
 
+    /**
+     * A connection that drops after some entries of the very first page is a failed read, not one to start
+     * again: only a connection that answered nothing (closed while idle in the pool) is read again.
+     */
+    @Test
+    void aConnectionDroppedWithinTheFirstPageIsAFailedSnapshot() {
+        InMemoryDirectory dir = DirectoryGenerator.builder().seed(7).users(80).groups(5).build().generate();
+        for (boolean convertAsRead : new boolean[] {false, true}) {
+            try (LdapDirectoryServer server = LdapDirectoryServer.start(dir, convertAsRead
+                    ? LdapDirectoryServer.Flavour.OPENLDAP : LdapDirectoryServer.Flavour.ACTIVE_DIRECTORY);
+                 LdapSourceConnector conn = connector(server, convertAsRead ? Preset.OPENLDAP
+                         : Preset.ACTIVE_DIRECTORY, 500)) {
+                server.dropConnectionAfterEntries(10);
+                io.usher.testkit.RecordingSink sink = io.usher.testkit.RecordingSink.create();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> conn.snapshot(sink))
+                        .isInstanceOfSatisfying(io.usher.core.spi.SourceException.class, e -> assertThat(e.code())
+                                .isEqualTo(io.usher.core.UsherException.Code.SOURCE_UNAVAILABLE));
+            }
+        }
+    }
+
     @Test
     void aConnectionDroppedMidPageDeletesNothingAndTheNextRunConverges() {
         InMemoryDirectory dir = DirectoryGenerator.builder().seed(5).users(400).groups(30).build().generate();
