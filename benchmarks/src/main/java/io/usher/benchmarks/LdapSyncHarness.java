@@ -138,10 +138,11 @@ public final class LdapSyncHarness {
                 if (phases != null) {
                     phases.start();
                 }
-                ThreadCpu threads = ThreadCpu.start();
+                // -Dusher.bench.threads=true: CPU per thread group (a poller thread; off by default, as it costs a little)
+                ThreadCpu threads = Boolean.getBoolean("usher.bench.threads") ? ThreadCpu.start() : null;
                 full = engine.synchronize("bench");
                 Cpu c1 = Cpu.now(slapd);
-                String perThread = threads.stop();
+                String perThread = threads == null ? "-" : threads.stop();
                 syncCpu = Math.min(syncCpu, c1.total(c0));
                 peak = Math.max(peak, pools.stream().filter(p -> p.getType() == MemoryType.HEAP)
                         .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20);
@@ -261,17 +262,20 @@ public final class LdapSyncHarness {
             return t;
         }
 
+        /** CPU times only; a thread's name is asked for once (a thread dump of all threads each poll would stop them). */
         private void poll() {
-            for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-                if (info == null) {
-                    continue;
-                }
-                long ns = mx.getThreadCpuTime(info.getThreadId());
+            for (long id : mx.getAllThreadIds()) {
+                long ns = mx.getThreadCpuTime(id);
                 if (ns < 0) {
                     continue;
                 }
-                long id = info.getThreadId();
-                names.putIfAbsent(id, info.getThreadName().replaceAll("\\d+", "N"));
+                if (!names.containsKey(id)) {
+                    java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+                    if (info == null) {
+                        continue;
+                    }
+                    names.put(id, info.getThreadName().replaceAll("\\d+", "N"));
+                }
                 long first = before.contains(id) ? ns : 0; // a thread born during the sync counts from zero
                 cpu.computeIfAbsent(id, x -> new long[] {first, ns})[1] = ns;
             }
