@@ -23,20 +23,25 @@ class MemberBatchTest {
                 .group("g1", "staff", List.of("1", "2", "3"), List.of());
     }
 
+    /** A listener that keeps the MEMBER_ADDED changes it hears. */
+    private static SyncListener membersAddedInto(List<Change> heard) {
+        return new SyncListener() {
+            @Override
+            public void onChange(String runId, Change change) {
+                if (change.kind() == ChangeKind.MEMBER_ADDED) {
+                    heard.add(change);
+                }
+            }
+        };
+    }
+
     @Test
     void listenersAndPlansStillSeeOneChangePerMember() {
         InMemoryUserStore store = new InMemoryUserStore();
         List<Change> heard = new ArrayList<>();
         ProvisioningEngine e = ProvisioningEngine.builder().store(store)
                 .source(Source.builder("corp").connector(org()).build())
-                .listener(new SyncListener() {
-                    @Override
-                    public void onChange(String runId, Change change) {
-                        if (change.kind() == ChangeKind.MEMBER_ADDED) {
-                            heard.add(change);
-                        }
-                    }
-                }).build();
+                .listener(membersAddedInto(heard)).build();
         assertThat(e.plan("corp").changes()).filteredOn(c -> c.kind() == ChangeKind.MEMBER_ADDED)
                 .extracting(Change::memberName).containsExactlyInAnyOrder("alice", "bob", "carol");
         SyncReport r = e.synchronize("corp");
@@ -64,14 +69,7 @@ class MemberBatchTest {
         List<Change> heard = new ArrayList<>();
         ProvisioningEngine e = ProvisioningEngine.builder().store(store)
                 .source(Source.builder("corp").connector(org()).build())
-                .listener(new SyncListener() {
-                    @Override
-                    public void onChange(String runId, Change change) {
-                        if (change.kind() == ChangeKind.MEMBER_ADDED) {
-                            heard.add(change);
-                        }
-                    }
-                }).build();
+                .listener(membersAddedInto(heard)).build();
         e.synchronize("corp");
         assertThat(heard).extracting(Change::memberName).containsExactlyInAnyOrder("alice", "bob", "carol");
         assertThat(reads).hasValue(0);

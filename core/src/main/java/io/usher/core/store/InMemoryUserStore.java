@@ -116,29 +116,25 @@ public final class InMemoryUserStore implements UserStore {
 
     @Override
     public Stream<User> usersOwnedBy(String sourceId) {
-        List<User> copy = read(() -> {
-            java.util.BitSet numbers = usersBySource.get(sourceId);
-            List<User> out = new ArrayList<>(numbers == null ? 0 : numbers.cardinality());
-            if (numbers != null) {
-                numbers.stream().forEach(n -> out.add(userBySeq[n]));
-            }
-            return out;
-        });
-        return copy.stream();
+        return owned(sourceId, u -> u).stream();
     }
 
     /** The ids straight from the users, without a list of users in between. */
     @Override
     public Stream<String> userExternalIdsOwnedBy(String sourceId) {
-        List<String> copy = read(() -> {
+        return owned(sourceId, u -> u.origin().externalId()).stream();
+    }
+
+    /** What {@code f} gives for each user the source owns, copied under the read lock, in creation order. */
+    private <T> List<T> owned(String sourceId, java.util.function.Function<User, T> f) {
+        return read(() -> {
             java.util.BitSet numbers = usersBySource.get(sourceId);
-            List<String> out = new ArrayList<>(numbers == null ? 0 : numbers.cardinality());
+            List<T> out = new ArrayList<>(numbers == null ? 0 : numbers.cardinality());
             if (numbers != null) {
-                numbers.stream().forEach(n -> out.add(userBySeq[n].origin().externalId()));
+                numbers.stream().forEach(n -> out.add(f.apply(userBySeq[n])));
             }
             return out;
         });
-        return copy.stream();
     }
 
     @Override
