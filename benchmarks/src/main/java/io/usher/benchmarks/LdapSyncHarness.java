@@ -154,6 +154,10 @@ public final class LdapSyncHarness {
                 out("round %d: full sync %.2f s (%.2f× this round's bare read), %s; %s; %s; busiest threads: %s",
                         round + 1, secs(took), (double) took / bare, full.counts(),
                         phases == null ? "phases: -" : phases, c1.since(c0), perThread);
+                if (round == rounds - 1 && Boolean.getBoolean("usher.bench.histogram")) {
+                    // what the store, engine and connector keep after a full sync (the engine still references them)
+                    out("%s", histogram(store, engine, connector));
+                }
                 System.gc();
             }
             java.util.Collections.sort(ratios);
@@ -364,6 +368,15 @@ public final class LdapSyncHarness {
             } while (cookie != null && cookie.getValueLength() > 0);
         }
         return n;
+    }
+
+    /** The top of the JVM's live-object class histogram (a full GC first); the arguments stay reachable. */
+    private static String histogram(Object... keepAlive) throws Exception {
+        Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        java.lang.ref.Reference.reachabilityFence(keepAlive);
+        return String.join("\n", java.util.Arrays.asList(out.toString().split("\n")).subList(0, 25));
     }
 
     private static double secs(long nanos) {
