@@ -125,7 +125,7 @@ public final class LdapSyncHarness {
                         .preset(Preset.OPENLDAP).bind(slapd.bindDn(), slapd.bindPassword()).usersBase(Slapd.PEOPLE_DN)
                         .groupsBase(Slapd.GROUPS_DN).pageSize(1000).timestampMargin(Duration.ofSeconds(1)).build());
                 // -Dusher.bench.phases=true: times each phase, through a listener of progress only
-                Phases phases = Boolean.getBoolean("usher.bench.phases") ? new Phases() : null;
+                Phases phases = Boolean.getBoolean("usher.bench.phases") ? new Phases(slapd) : null;
                 ProvisioningEngine.Builder builder = ProvisioningEngine.builder().store(store);
                 if (phases != null) {
                     builder.listener(phases);
@@ -141,6 +141,9 @@ public final class LdapSyncHarness {
                 // -Dusher.bench.threads=true: CPU per thread group (a poller thread; off by default, as it costs a little)
                 ThreadCpu threads = Boolean.getBoolean("usher.bench.threads") ? ThreadCpu.start() : null;
                 full = engine.synchronize("bench");
+                if (phases != null) {
+                    phases.end();
+                }
                 Cpu c1 = Cpu.now(slapd);
                 String perThread = threads == null ? "-" : threads.stop();
                 syncCpu = Math.min(syncCpu, c1.total(c0));
@@ -203,29 +206,66 @@ public final class LdapSyncHarness {
 
     /** When each phase of a sync began, from the engine's progress reports. */
     private static final class Phases implements io.usher.core.SyncListener {
-        private final Map<io.usher.core.Progress.Phase, Long> began = new java.util.EnumMap<>(io.usher.core.Progress.Phase.class);
-        private long t0;
+        /** At each phase's start: wall nanos, process CPU nanos, this (engine) thread's CPU nanos, slapd ticks. */
+        private final Map<io.usher.core.Progress.Phase, long[]> began = new java.util.EnumMap<>(io.usher.core.Progress.Phase.class);
+        private final Slapd slapd;
+        private long[] t0;
+        private long[] t1;
+
+        Phases(Slapd slapd) {
+            this.slapd = slapd;
+        }
+
+        private long[] now() {
+            Cpu c = Cpu.now(slapd);
+            long gc = 0;
+            long jit = 0;
+            for (Map.Entry<String, Long> t : ThreadCpu.tasks().entrySet()) {
+                if (t.getKey().startsWith("GC ") || t.getKey().startsWith("G1 ") || t.getKey().startsWith("VM Thread")) {
+                    gc += t.getValue();
+                } else if (t.getKey().startsWith("C1 ") || t.getKey().startsWith("C2 ")) {
+                    jit += t.getValue();
+                }
+            }
+            return new long[] {System.nanoTime(), c.jvmNanos(),
+                ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(), c.slapdTicks(), gc, jit};
+        }
 
         void start() {
             began.clear();
-            t0 = System.nanoTime();
+            t0 = now();
+        }
+
+        void end() {
+            t1 = now();
         }
 
         @Override
         public void onProgress(io.usher.core.Progress p) {
-            began.putIfAbsent(p.phase(), System.nanoTime());
+            if (!began.containsKey(p.phase())) {
+                began.put(p.phase(), now());
+            }
         }
 
-        /** "users 0.52 s, groups 0.41 s, ...": each phase until the next one began. */
+        /**
+         * "reading_users 0.52 s (engine 0.20, rest of JVM 0.40, slapd 0.30 s CPU), ...": each phase until the next
+         * one began; "rest of JVM" is the page reader, the collector and the compiler.
+         */
         @Override
         public String toString() {
-            List<Map.Entry<io.usher.core.Progress.Phase, Long>> list = new java.util.ArrayList<>(began.entrySet());
             StringBuilder out = new StringBuilder("phases:");
-            long prev = t0;
+            long[] prev = t0;
             String name = "start";
-            for (Map.Entry<io.usher.core.Progress.Phase, Long> e : list) {
-                out.append(String.format(Locale.ROOT, " %s %.2f s,", name, secs(e.getValue() - prev)));
-                prev = e.getValue();
+            List<Map.Entry<io.usher.core.Progress.Phase, long[]>> list = new java.util.ArrayList<>(began.entrySet());
+            list.add(Map.entry(io.usher.core.Progress.Phase.DONE, t1 == null ? now() : t1));
+            for (Map.Entry<io.usher.core.Progress.Phase, long[]> e : list) {
+                long[] v = e.getValue();
+                double gc = (v[4] - prev[4]) / 100.0;
+                double jit = (v[5] - prev[5]) / 100.0;
+                out.append(String.format(Locale.ROOT, " %s %.2f s (CPU s: engine %.2f, reader %.2f, GC %.2f, JIT %.2f, "
+                        + "slapd %.2f),", name, secs(v[0] - prev[0]), secs(v[2] - prev[2]),
+                        secs(v[1] - prev[1] - (v[2] - prev[2])) - gc - jit, gc, jit, (v[3] - prev[3]) / 100.0));
+                prev = v;
                 name = e.getKey().name().toLowerCase(Locale.ROOT);
             }
             return out.substring(0, out.length() - 1);
@@ -244,6 +284,28 @@ public final class LdapSyncHarness {
         private final Set<Long> before = new java.util.HashSet<>();
         private volatile boolean running = true;
         private Thread poller;
+
+        private final Map<String, Long> nativeBefore = tasks();
+
+        /** CPU ticks per thread name (digits as N) of this process's threads, from /proc (empty where unreadable). */
+        private static Map<String, Long> tasks() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            try (java.util.stream.Stream<Path> ts = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : (Iterable<Path>) ts::iterator) {
+                    try {
+                        String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the thread ended
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // not Linux
+            }
+            return out;
+        }
 
         static ThreadCpu start() {
             ThreadCpu t = new ThreadCpu();
@@ -289,6 +351,8 @@ public final class LdapSyncHarness {
             running = false;
             poller.join();
             poll();
+            Map<String, Long> nativeTicks = tasks();
+            nativeTicks.replaceAll((k, v) -> v - nativeBefore.getOrDefault(k, 0L));
             Map<String, long[]> byName = new java.util.TreeMap<>(); // name -> {threads, nanos}
             cpu.forEach((id, v) -> {
                 long[] t = byName.computeIfAbsent(names.get(id), x -> new long[2]);
@@ -296,7 +360,13 @@ public final class LdapSyncHarness {
                 t[1] += v[1] - v[0];
             });
             byName.remove("thread-cpu-poller");
-            return byName.entrySet().stream().filter(e -> e.getValue()[1] >= 10_000_000L)
+            String natives = nativeTicks.entrySet().stream().filter(e -> e.getValue() >= 1)
+                    .filter(e -> e.getKey().startsWith("GC ") || e.getKey().startsWith("G1 ") || e.getKey().startsWith("C1 ")
+                            || e.getKey().startsWith("C2 ") || e.getKey().startsWith("VM "))
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                    .map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue() / 100.0))
+                    .collect(Collectors.joining(", "));
+            return "JVM threads: " + natives + "; Java threads: " + byName.entrySet().stream().filter(e -> e.getValue()[1] >= 10_000_000L)
                     .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
                     .map(e -> String.format(Locale.ROOT, "%s%s %.2f s", e.getKey(),
                             e.getValue()[0] > 1 ? " (" + e.getValue()[0] + " threads)" : "", e.getValue()[1] / 1e9))

@@ -139,6 +139,10 @@ final class SyncRun implements ChangeSink {
         /** Member ids not yet known when the group was read (null: none). */
         String[] unresolvedMembers;
         String[] childGroups = new String[0];
+        /** Its user members were added while the read went on ({@link #addMembersEarly}): none are left to add. */
+        boolean membersAdded;
+        /** How many batches had been applied when it waited for its key ({@link #awaitingKey}). */
+        long flushesBefore;
 
         GroupState(Origin origin, String name) {
             this.origin = origin;
@@ -302,10 +306,51 @@ final class SyncRun implements ChangeSink {
         if (phase == Progress.Phase.READING_USERS && mode != SyncMode.INCREMENTAL && mode != SyncMode.PUSH) {
             endOfUsers();
         }
+        addMembersEarly();
         GroupState st = handleGroup(group, mode == SyncMode.PUSH);
         if (st != null && (mode == SyncMode.INCREMENTAL || mode == SyncMode.PUSH)) {
             flush();
             resolveOneGroupNow(st, group);
+        } else if (st != null && mayAddMembersEarly(st)) {
+            st.flushesBefore = flushes;
+            awaitingKey.add(st);
+        }
+    }
+
+    /**
+     * New groups of a snapshot whose user members go to the store while the read goes on, in creation order:
+     * each waits here until the batch that creates it has been applied and its key is known.
+     */
+    private final java.util.ArrayDeque<GroupState> awaitingKey = new java.util.ArrayDeque<>();
+    /** How many batches {@link #flush} has applied. */
+    private long flushes;
+
+    /**
+     * Whether a group just read may have its user members added before the read ends, instead of with every
+     * other group's at the end: a group this run creates (no current members to compare or remove) whose
+     * members are all known and distinct, in a snapshot that stores nested groups as they are (flattening needs
+     * every group). Its nested groups still wait for the end (a child may come later, or close a cycle). The
+     * store's work on memberships then overlaps with the reading of the next groups instead of following it.
+     */
+    private boolean mayAddMembersEarly(GroupState st) {
+        return !dryRun && !flatten && !keysMayRepeat && !warnedLateUser && st.createdNow
+                && phase == Progress.Phase.READING_GROUPS && st.unresolvedMembers == null
+                && st.userMembers.length > 0 && (mode == SyncMode.SNAPSHOT
+                || mode == SyncMode.SNAPSHOT_AFTER_INVALID_CURSOR);
+    }
+
+    /**
+     * Queues the user members of each waiting group whose creating batch has been applied: with its key when
+     * the store created it; a group whose create failed, or that a later record of the same group replaced,
+     * drops out (the end of the snapshot reconciles it the usual way).
+     */
+    private void addMembersEarly() {
+        while (!awaitingKey.isEmpty() && awaitingKey.peekFirst().flushesBefore < flushes) {
+            GroupState st = awaitingKey.pollFirst();
+            if (st.key != null && groups.get(st.origin.externalId()) == st && !keysMayRepeat) {
+                st.membersAdded = true;
+                addMembers(st, MemberKind.USER, Arrays.asList(st.userMembers));
+            }
         }
     }
 
@@ -1014,7 +1059,9 @@ final class SyncRun implements ChangeSink {
             }
             Set<String> current = fresh ? Set.of() : store.members(st.key, MemberKind.USER);
             Set<String> desired = Set.of(); // for removals: a new group has no current members to remove
-            if (fresh && !flatten && !keysMayRepeat) {
+            if (st.membersAdded) {
+                // a new group whose members were added while the read went on
+            } else if (fresh && !flatten && !keysMayRepeat) {
                 // a new group: all its members are new, and distinct (distinct ids, each with its own key)
                 addMembers(st, MemberKind.USER, Arrays.asList(st.userMembers));
             } else {
@@ -1536,6 +1583,7 @@ final class SyncRun implements ChangeSink {
         }
         List<StoreOperation> batchOps = new ArrayList<>(ops);
         List<Pending> batchPending = new ArrayList<>(pending);
+        flushes++;
         ops.clear();
         pending.clear();
         pendingUserNames.clear();
