@@ -37,9 +37,47 @@ final class DnIndex {
      * most other keys by the hash in the slot without touching their entries.
      */
     private long[] table = new long[128];
+    /**
+     * Whether puts only append until the first look-up ({@link #deferred()}): entries before {@code indexed} are
+     * in {@link #table}, the rest wait for {@link #index()}.
+     */
+    private boolean deferIndexing;
+    private int indexed;
+
+    /**
+     * An index that only appends on {@link #put} and builds its table on the first look-up: for keys that may
+     * never be looked up (the logins kept for posixGroup memberUid values, which most directories lack), a put is
+     * a copy of the key's bytes, without the probe into a table of every key so far (a likely cache miss each).
+     */
+    static DnIndex deferred() {
+        DnIndex d = new DnIndex();
+        d.deferIndexing = true;
+        return d;
+    }
 
     int size() {
         return size;
+    }
+
+    /** Puts the waiting entries into the table, in order (a later put of the same key replaces the id). */
+    private void index() {
+        deferIndexing = false;
+        for (int e = indexed; e < size; e++) {
+            int off = meta[3 * e];
+            int h = meta[3 * e + 2];
+            int slot = find(keys, off, meta[3 * e + 1], h, e);
+            if (table[slot] != 0) {
+                ids[entry(table[slot])] = ids[e]; // the same key again: its entry stays, with the later id
+                meta[3 * e + 1] = -1; // and this one is dead: no match, no rehash
+                continue;
+            }
+            table[slot] = slotValue(h, e);
+            indexed = e + 1; // counted before a rehash, which reinserts the entries up to here
+            if (indexed * 2 > table.length) {
+                rehash(table.length * 2);
+            }
+        }
+        indexed = size;
     }
 
     /**
@@ -60,10 +98,13 @@ final class DnIndex {
 
     private void put(byte[] k, String id) {
         int h = hash(k, 0, k.length);
-        int slot = find(k, h);
-        if (table[slot] != 0) {
-            ids[entry(table[slot])] = id;
-            return;
+        int slot = -1;
+        if (!deferIndexing) {
+            slot = find(k, h);
+            if (table[slot] != 0) {
+                ids[entry(table[slot])] = id;
+                return;
+            }
         }
         if (size == ids.length) {
             meta = Arrays.copyOf(meta, 3 * size * 2);
@@ -79,7 +120,11 @@ final class DnIndex {
         ids[size] = id;
         used += k.length;
         size++;
+        if (deferIndexing) {
+            return;
+        }
         table[slot] = slotValue(h, size - 1);
+        indexed = size;
         if (size * 2 > table.length) {
             rehash(table.length * 2);
         }
@@ -102,6 +147,9 @@ final class DnIndex {
      * characters also lower-cased.
      */
     String get(String key) {
+        if (deferIndexing) {
+            index();
+        }
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         int slot = find(k, hash(k, 0, k.length));
         if (table[slot] == 0 && k.length != key.length()) {
@@ -117,6 +165,9 @@ final class DnIndex {
      * caller decodes it).
      */
     String get(byte[] value) {
+        if (deferIndexing) {
+            index();
+        }
         int h = hash(value, 0, value.length);
         int mask = table.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -154,6 +205,9 @@ final class DnIndex {
      * holds another hash (a probe chain) is looked up the plain way.
      */
     void getAll(java.util.List<byte[]> values, String[] out) {
+        if (deferIndexing) {
+            index();
+        }
         int n = values.size();
         for (int from = 0; from < n; from += BATCH) {
             int k = Math.min(BATCH, n - from);
@@ -200,9 +254,16 @@ final class DnIndex {
         }
     }
 
+    /** Whether any byte has its high bit set: eight bytes a step. */
     private static boolean nonAscii(byte[] v) {
-        for (byte b : v) {
-            if (b < 0) {
+        int i = 0;
+        for (; i + 8 <= v.length; i += 8) {
+            if (((long) LONGS.get(v, i) & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < v.length; i++) {
+            if (v[i] < 0) {
                 return true;
             }
         }
@@ -243,10 +304,41 @@ final class DnIndex {
         }
     }
 
+    /** {@link #find(byte[], int)} for the key of entry {@code self}, which is in {@link #keys} already. */
+    private int find(byte[] k, int from, int length, int h, int self) {
+        int mask = table.length - 1;
+        for (int slot = h & mask; ; slot = (slot + 1) & mask) {
+            long t = table[slot];
+            if (t == 0) {
+                return slot;
+            }
+            int e = entry(t);
+            if (hashOf(t) == h && meta[3 * e + 1] == length && sameKey(meta[3 * e], from, length)) {
+                return slot;
+            }
+        }
+    }
+
+    /** Whether the keys at two offsets of {@link #keys} are equal ignoring ASCII case. */
+    private boolean sameKey(int a, int b, int length) {
+        if (Arrays.equals(keys, a, a + length, keys, b, b + length)) {
+            return true;
+        }
+        for (int i = 0; i < length; i++) {
+            if (lower(keys[a + i]) != lower(keys[b + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void rehash(int capacity) {
         long[] t = new long[capacity];
         int mask = capacity - 1;
-        for (int e = 0; e < size; e++) {
+        for (int e = 0; e < indexed; e++) {
+            if (meta[3 * e + 1] < 0) {
+                continue; // a key put again before indexing (see index())
+            }
             int h = meta[3 * e + 2];
             int slot = h & mask;
             while (t[slot] != 0) {

@@ -27,7 +27,7 @@ final class MemberResolver {
     final DnIndex users = new DnIndex();
     final DnIndex groups = new DnIndex();
     /** Lower-case login → id, packed like the DNs (a million logins as a HashMap took ~90 MB). */
-    final DnIndex logins = new DnIndex();
+    final DnIndex logins = DnIndex.deferred();
     long outside;
     /** Incremental reads resolve by looking the DN up (cached), having no full maps. */
     boolean lookup;
@@ -139,6 +139,20 @@ final class MemberResolver {
         if (u == DnIndex.NON_ASCII) {
             return resolve(new String(value, StandardCharsets.UTF_8)); // lower-cased as a string
         }
+        return resolveSlowly(value);
+    }
+
+    /** {@link #resolve(byte[])} for an ASCII value that names no user by its bytes: a group's, or parsed. */
+    private String resolveNotUser(byte[] value) {
+        String g = groups.get(value);
+        if (g != null) { // never NON_ASCII: the value is ASCII
+            lastWasGroup = true;
+            return g;
+        }
+        return resolveSlowly(value);
+    }
+
+    private String resolveSlowly(byte[] value) {
         String[] slow = resolveSlowly(new String(value, StandardCharsets.UTF_8));
         if (slow == null) {
             return null;
@@ -167,7 +181,8 @@ final class MemberResolver {
             if (u != null && u != DnIndex.NON_ASCII) {
                 each.accept(values.get(i), u, false);
             } else {
-                String r = resolve(values.get(i));
+                // no user by these bytes: an ASCII value goes straight to the groups (not the users again)
+                String r = u == null ? resolveNotUser(values.get(i)) : resolve(values.get(i));
                 each.accept(values.get(i), r, r != null && lastWasGroup);
             }
         }

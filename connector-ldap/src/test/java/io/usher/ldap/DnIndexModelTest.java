@@ -81,10 +81,15 @@ class DnIndexModelTest {
         return r;
     }
 
-    @Property(tries = 200)
-    void getAndGetAllAnswerAsTheModel(@ForAll long seed, @ForAll @IntRange(min = 0, max = 300) int keyCount) {
+    /**
+     * Also for a {@link DnIndex#deferred()} index, which only appends until its first look-up — made at a random
+     * point among the puts, after which puts go to the table at once.
+     */
+    @Property(tries = 300)
+    void getAndGetAllAnswerAsTheModel(@ForAll long seed, @ForAll @IntRange(min = 0, max = 300) int keyCount,
+                                      @ForAll boolean deferred, @ForAll @IntRange(min = 0, max = 320) int firstLookUp) {
         Random rnd = new Random(seed);
-        DnIndex ix = new DnIndex();
+        DnIndex ix = deferred ? DnIndex.deferred() : new DnIndex();
         Map<String, String> expected = new LinkedHashMap<>(); // model key → id
         List<String> stored = new ArrayList<>();
         for (int i = 0; i < keyCount; i++) {
@@ -102,6 +107,9 @@ class DnIndexModelTest {
                 dn = flipAsciiCase(existing, rnd);
             } else {
                 stored.add(dn);
+            }
+            if (i == firstLookUp) {
+                assertThat(ix.get(stored.get(0))).isEqualTo(expected.get(model(stored.get(0))));
             }
             ix.put(dn, id);
             expected.put(model(dn), id);
