@@ -25,6 +25,7 @@ import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.StaticUtils;
 import io.usher.core.UsherException;
 import io.usher.core.model.MemberKind;
+import io.usher.core.model.Values;
 import io.usher.core.spi.ChangeSink;
 import io.usher.core.spi.ConnectionTest;
 import io.usher.core.spi.IncrementalSource;
@@ -470,14 +471,9 @@ public final class LdapSourceConnector implements SourceConnector, IncrementalSo
 
     private static SourceGroup groupRecord(String id, String name, String description, List<String> users,
                                            Set<String> groups) {
-        Set<String> userSet;
         try {
-            userSet = Set.of(users.toArray(new String[0]));
-        } catch (IllegalArgumentException duplicates) {
-            userSet = new HashSet<>(users); // one user named twice (member and uniqueMember, say)
-        }
-        try {
-            return new SourceGroup(id, name, description, userSet, groups, Map.of());
+            // copied once, duplicates dropped (one user named by member and uniqueMember, say)
+            return new SourceGroup(id, name, description, Values.copySet(users, "memberUserIds"), groups, Map.of());
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEntry(id, ex.getMessage());
         }

@@ -119,8 +119,10 @@ public final class Values {
     }
 
     /**
-     * An unmodifiable copy of a set without nulls. Iteration order is not kept: the compact immutable set
-     * costs about a third of the memory of a linked hash set, which matters for groups of many members.
+     * An unmodifiable copy of a set without nulls, duplicates dropped. Up to {@value #SMALL} values: the JDK's
+     * compact immutable set (iteration order not defined). More: an {@link IdSet}, which keeps first-seen order
+     * and whose {@code toArray} is one array copy (the engine turns every group's members into an array; walking
+     * the JDK's sparse table for that cost more than the look-ups after it). Either is kept as it is when given.
      */
     @SuppressWarnings("unchecked")
     public static Set<String> copySet(Collection<String> values, String field) {
@@ -128,8 +130,11 @@ public final class Values {
             return Set.of();
         }
         try {
-            if (values.getClass() == SET_12 || values.getClass() == SET_N) {
+            if (values.getClass() == SET_12 || values.getClass() == SET_N || values instanceof IdSet) {
                 return (Set<String>) values;
+            }
+            if (values.size() > SMALL) {
+                return IdSet.copyOf(values.toArray());
             }
             if (values instanceof Set) {
                 // distinct already: no intermediate HashSet (which Set.copyOf builds to drop duplicates)

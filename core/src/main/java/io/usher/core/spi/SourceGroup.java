@@ -31,7 +31,7 @@ public record SourceGroup(
     /** A group with direct user and group members and no extra attributes. */
     public static SourceGroup of(String externalId, String name, String description,
                                  Collection<String> memberUserIds, Collection<String> memberGroupIds) {
-        return new SourceGroup(externalId, name, description, Set.copyOf(memberUserIds), Set.copyOf(memberGroupIds),
-                Map.of());
+        return new SourceGroup(externalId, name, description, Values.copySet(memberUserIds, "memberUserIds"),
+                Values.copySet(memberGroupIds, "memberGroupIds"), Map.of());
     }
 }
