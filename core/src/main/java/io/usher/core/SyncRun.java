@@ -945,12 +945,16 @@ final class SyncRun implements ChangeSink {
             long ownedUsers = 0;
             long ownedGroups = 0;
             List<String> gone = new ArrayList<>();
+            String[] ownedIds;
             try (Stream<String> owned = store.userExternalIdsOwnedBy(sid)) { // ids only: most users stay
-                for (String ext : (Iterable<String>) owned::iterator) {
-                    ownedUsers++;
-                    if (!userKeys.containsKey(ext)) {
-                        gone.add(ext);
-                    }
+                ownedIds = owned.toArray(String[]::new);
+            }
+            ownedUsers = ownedIds.length;
+            String[] seen = new String[ownedIds.length];
+            userKeys.getAll(ownedIds, ownedIds.length, seen, NOT_SEEN); // in one batch: the cache misses overlap
+            for (int i = 0; i < ownedIds.length; i++) {
+                if (seen[i] == NOT_SEEN) {
+                    gone.add(ownedIds[i]);
                 }
             }
             for (String ext : gone) {
