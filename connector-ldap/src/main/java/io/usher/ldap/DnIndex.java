@@ -65,7 +65,7 @@ final class DnIndex {
         for (int e = indexed; e < size; e++) {
             int off = meta[3 * e];
             int h = meta[3 * e + 2];
-            int slot = find(keys, off, meta[3 * e + 1], h, e);
+            int slot = find(keys, off, meta[3 * e + 1], h);
             if (table[slot] != 0) {
                 ids[entry(table[slot])] = ids[e]; // the same key again: its entry stays, with the later id
                 meta[3 * e + 1] = -1; // and this one is dead: no match, no rehash
@@ -275,13 +275,19 @@ final class DnIndex {
      * bytes as printed (compared in vectorised blocks) or else ignoring ASCII case.
      */
     private boolean matches(int e, int offset, byte[] value) {
-        return meta[3 * e + 1] == value.length && (Arrays.equals(keys, offset, offset + value.length, value, 0,
-                value.length) || equalsIgnoringAsciiCase(value, offset));
+        return meta[3 * e + 1] == value.length && sameBytes(offset, value, 0, value.length);
     }
 
-    private boolean equalsIgnoringAsciiCase(byte[] value, int offset) {
-        for (int i = 0; i < value.length; i++) {
-            if (lower(value[i]) != lower(keys[offset + i])) {
+    /**
+     * Whether {@code length} bytes of {@code k} from {@code from} are the key bytes at {@code offset}: as printed
+     * (compared in vectorised blocks), or else ignoring ASCII case.
+     */
+    private boolean sameBytes(int offset, byte[] k, int from, int length) {
+        if (Arrays.equals(keys, offset, offset + length, k, from, from + length)) {
+            return true;
+        }
+        for (int i = 0; i < length; i++) {
+            if (lower(k[from + i]) != lower(keys[offset + i])) {
                 return false;
             }
         }
@@ -290,6 +296,11 @@ final class DnIndex {
 
     /** The slot holding this key (ignoring ASCII case), or the empty slot where it would go. */
     private int find(byte[] k, int h) {
+        return find(k, 0, k.length, h);
+    }
+
+    /** {@link #find(byte[], int)} for the key in {@code length} bytes of {@code k} from {@code from}. */
+    private int find(byte[] k, int from, int length, int h) {
         int mask = table.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
             long t = table[slot];
@@ -297,39 +308,10 @@ final class DnIndex {
                 return slot;
             }
             int e = entry(t);
-            int off = meta[3 * e];
-            if (hashOf(t) == h && matches(e, off, k)) {
+            if (hashOf(t) == h && meta[3 * e + 1] == length && sameBytes(meta[3 * e], k, from, length)) {
                 return slot;
             }
         }
-    }
-
-    /** {@link #find(byte[], int)} for the key of entry {@code self}, which is in {@link #keys} already. */
-    private int find(byte[] k, int from, int length, int h, int self) {
-        int mask = table.length - 1;
-        for (int slot = h & mask; ; slot = (slot + 1) & mask) {
-            long t = table[slot];
-            if (t == 0) {
-                return slot;
-            }
-            int e = entry(t);
-            if (hashOf(t) == h && meta[3 * e + 1] == length && sameKey(meta[3 * e], from, length)) {
-                return slot;
-            }
-        }
-    }
-
-    /** Whether the keys at two offsets of {@link #keys} are equal ignoring ASCII case. */
-    private boolean sameKey(int a, int b, int length) {
-        if (Arrays.equals(keys, a, a + length, keys, b, b + length)) {
-            return true;
-        }
-        for (int i = 0; i < length; i++) {
-            if (lower(keys[a + i]) != lower(keys[b + i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void rehash(int capacity) {
