@@ -116,12 +116,7 @@ final class MemberResolver {
             lastWasGroup = true;
             return g;
         }
-        String[] slow = resolveSlowly(dn);
-        if (slow == null) {
-            return null;
-        }
-        lastWasGroup = slow[0].equals("g");
-        return slow[1];
+        return parsed(dn);
     }
 
     /** {@link #resolve(String)} for a member value as the server sent it, without decoding it first. */
@@ -131,29 +126,26 @@ final class MemberResolver {
             lastWasGroup = false;
             return u;
         }
+        return resolveNotUser(value, u == DnIndex.NON_ASCII);
+    }
+
+    /**
+     * {@link #resolve(byte[])} for a value that names no user by its bytes: a group's by its bytes; else, with
+     * non-ASCII bytes, looked up again lower-cased as a string; else parsed.
+     */
+    private String resolveNotUser(byte[] value, boolean nonAscii) {
         String g = groups.get(value);
         if (g != null && g != DnIndex.NON_ASCII) {
             lastWasGroup = true;
             return g;
         }
-        if (u == DnIndex.NON_ASCII) {
-            return resolve(new String(value, StandardCharsets.UTF_8)); // lower-cased as a string
-        }
-        return resolveSlowly(value);
+        String dn = new String(value, StandardCharsets.UTF_8);
+        return nonAscii ? resolve(dn) /* lower-cased as a string */ : parsed(dn);
     }
 
-    /** {@link #resolve(byte[])} for an ASCII value that names no user by its bytes: a group's, or parsed. */
-    private String resolveNotUser(byte[] value) {
-        String g = groups.get(value);
-        if (g != null) { // never NON_ASCII: the value is ASCII
-            lastWasGroup = true;
-            return g;
-        }
-        return resolveSlowly(value);
-    }
-
-    private String resolveSlowly(byte[] value) {
-        String[] slow = resolveSlowly(new String(value, StandardCharsets.UTF_8));
+    /** The id of what a DN names once parsed and normalized ({@link #resolveSlowly}), or null. */
+    private String parsed(String dn) {
+        String[] slow = resolveSlowly(dn);
         if (slow == null) {
             return null;
         }
@@ -181,8 +173,8 @@ final class MemberResolver {
             if (u != null && u != DnIndex.NON_ASCII) {
                 each.accept(values.get(i), u, false);
             } else {
-                // no user by these bytes: an ASCII value goes straight to the groups (not the users again)
-                String r = u == null ? resolveNotUser(values.get(i)) : resolve(values.get(i));
+                // no user by these bytes: straight to the groups (not the users again)
+                String r = resolveNotUser(values.get(i), u == DnIndex.NON_ASCII);
                 each.accept(values.get(i), r, r != null && lastWasGroup);
             }
         }

@@ -942,14 +942,13 @@ final class SyncRun implements ChangeSink {
         List<User> userRemovals = new ArrayList<>();
         List<Group> groupRemovals = new ArrayList<>();
         if (complete) {
-            long ownedUsers = 0;
             long ownedGroups = 0;
             List<String> gone = new ArrayList<>();
             String[] ownedIds;
             try (Stream<String> owned = store.userExternalIdsOwnedBy(sid)) { // ids only: most users stay
                 ownedIds = owned.toArray(String[]::new);
             }
-            ownedUsers = ownedIds.length;
+            long ownedUsers = ownedIds.length;
             String[] seen = new String[ownedIds.length];
             userKeys.getAll(ownedIds, ownedIds.length, seen, NOT_SEEN); // in one batch: the cache misses overlap
             for (int i = 0; i < ownedIds.length; i++) {
